@@ -1,0 +1,241 @@
+"""Amazon Bedrock's CloudWatch metrics, as data.
+
+Every dashboard widget, alarm and cost figure is generated from the definitions here; no other
+module spells a Bedrock metric name. Sources (checked 2026-11):
+
+- https://docs.aws.amazon.com/bedrock/latest/userguide/monitoring-runtime-metrics.html
+- https://docs.aws.amazon.com/bedrock/latest/userguide/monitoring-guardrails-cw-metrics.html
+- https://docs.aws.amazon.com/bedrock/latest/userguide/model-invocation-logging.html (delivery metrics)
+- AWS ML blog, Mar 2026: "new CloudWatch metrics for TTFT and estimated quota consumption".
+
+Units are CloudWatch ``StandardUnit`` values. The Bedrock user guide's unit column says
+"SampleCount" for the counting metrics in one revision and "Count" in another; both mean "a
+count of events", which CloudWatch stores as ``Count``. Alarms never set ``Unit`` (a wrong unit
+leaves an alarm in INSUFFICIENT_DATA), so the value here only labels axes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RUNTIME_NAMESPACE = "AWS/Bedrock"
+GUARDRAILS_NAMESPACE = "AWS/Bedrock/Guardrails"
+
+MODEL_ID = "ModelId"
+#: The dimension set every Bedrock runtime metric is published with.
+BY_MODEL: tuple[str, ...] = (MODEL_ID,)
+#: Published "across all model IDs": the invocation-logging delivery metrics carry no dimension.
+NO_DIMENSIONS: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One CloudWatch metric as AWS publishes it."""
+
+    namespace: str
+    name: str
+    unit: str
+    """CloudWatch StandardUnit (``Count``, ``Milliseconds``)."""
+    dimension_sets: tuple[tuple[str, ...], ...]
+    """Every combination of dimension names the metric is published with."""
+    statistics: tuple[str, ...]
+    """Statistics that make sense for this metric, most useful first."""
+    description: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.namespace, self.name)
+
+    def has_dimensions(self, names: tuple[str, ...] | list[str]) -> bool:
+        """True when the metric is published with exactly this set of dimension names."""
+        wanted = sorted(names)
+        return any(sorted(s) == wanted for s in self.dimension_sets)
+
+
+_COUNT_STATS = ("Sum", "SampleCount", "Maximum")
+_LATENCY_STATS = ("p50", "p90", "p99", "Average", "Maximum")
+
+
+def _runtime(name: str, unit: str, stats: tuple[str, ...], description: str) -> Metric:
+    return Metric(RUNTIME_NAMESPACE, name, unit, (BY_MODEL,), stats, description)
+
+
+# --- AWS/Bedrock runtime metrics (Converse, ConverseStream, InvokeModel, InvokeModelWithResponseStream)
+
+INVOCATIONS = _runtime(
+    "Invocations",
+    "Count",
+    _COUNT_STATS,
+    # Two revisions of the user guide disagree: the older says "successful requests", the newer
+    # "requests Bedrock accepted, including ones that later failed with a client or server error;
+    # excludes throttled requests and requests rejected by input validation".
+    "Requests to the runtime APIs that Bedrock accepted (throttled requests are not counted).",
+)
+INVOCATION_LATENCY = _runtime(
+    "InvocationLatency",
+    "Milliseconds",
+    _LATENCY_STATS,
+    "Time from sending the request to receiving the last token.",
+)
+INVOCATION_CLIENT_ERRORS = _runtime(
+    "InvocationClientErrors", "Count", _COUNT_STATS, "Invocations that ended in a client-side error."
+)
+INVOCATION_SERVER_ERRORS = _runtime(
+    "InvocationServerErrors", "Count", _COUNT_STATS, "Invocations that ended in an AWS server-side error."
+)
+INVOCATION_THROTTLES = _runtime(
+    "InvocationThrottles",
+    "Count",
+    _COUNT_STATS,
+    "Throttled invocations. Counted neither as Invocations nor as errors; what is seen depends "
+    "on the SDK's retry settings.",
+)
+INPUT_TOKEN_COUNT = _runtime("InputTokenCount", "Count", ("Sum", "Average", "Maximum"), "Input tokens.")
+OUTPUT_TOKEN_COUNT = _runtime("OutputTokenCount", "Count", ("Sum", "Average", "Maximum"), "Output tokens.")
+# Prompt-cache token metrics: the current user guide names them CacheReadInputTokens and
+# CacheWriteInputTokens; the AWS ML blog "Effectively use prompt caching on Amazon Bedrock" (2025)
+# and its console screenshots show CacheReadInputTokenCount and CacheWriteInputTokenCount. Both
+# spellings are catalogued and every widget and alarm adds the two together (FILL(x, 0) each), so
+# the figures are right whichever name an account receives.
+CACHE_READ_INPUT_TOKENS = _runtime(
+    "CacheReadInputTokens", "Count", ("Sum",), "Input tokens read from the prompt cache (user-guide name)."
+)
+CACHE_READ_INPUT_TOKEN_COUNT = _runtime(
+    "CacheReadInputTokenCount", "Count", ("Sum",), "Input tokens read from the prompt cache (blog name)."
+)
+CACHE_WRITE_INPUT_TOKENS = _runtime(
+    "CacheWriteInputTokens", "Count", ("Sum",), "Input tokens written to the prompt cache (user-guide name)."
+)
+CACHE_WRITE_INPUT_TOKEN_COUNT = _runtime(
+    "CacheWriteInputTokenCount", "Count", ("Sum",), "Input tokens written to the prompt cache (blog name)."
+)
+CACHE_READ_METRICS = (CACHE_READ_INPUT_TOKENS, CACHE_READ_INPUT_TOKEN_COUNT)
+CACHE_WRITE_METRICS = (CACHE_WRITE_INPUT_TOKENS, CACHE_WRITE_INPUT_TOKEN_COUNT)
+
+OUTPUT_IMAGE_COUNT = Metric(
+    RUNTIME_NAMESPACE,
+    "OutputImageCount",
+    "Count",
+    # Published only with the image dimensions: a ModelId-only series does not exist, so widgets
+    # must SEARCH across ImageSize and BucketedStepSize and add the series up.
+    ((MODEL_ID, "ImageSize", "BucketedStepSize"),),
+    ("Sum",),
+    "Images produced (image-generation models only).",
+)
+LEGACY_MODEL_INVOCATIONS = _runtime(
+    "LegacyModelInvocations", "Count", ("Sum",), "Invocations of models in the Legacy lifecycle state."
+)
+TIME_TO_FIRST_TOKEN = _runtime(
+    "TimeToFirstToken",
+    "Milliseconds",
+    _LATENCY_STATS,
+    "Time from sending the request to the first token; streaming APIs only "
+    "(ConverseStream, InvokeModelWithResponseStream), successful requests only.",
+)
+ESTIMATED_TPM_QUOTA_USAGE = _runtime(
+    "EstimatedTPMQuotaUsage",
+    "Count",
+    ("Sum", "Maximum"),
+    "Estimated tokens-per-minute quota consumption (includes cache writes and output burndown "
+    "multipliers). An approximation: it does not show the up-front reservation that drives throttling.",
+)
+
+RUNTIME_METRICS: tuple[Metric, ...] = (
+    INVOCATIONS,
+    INVOCATION_LATENCY,
+    INVOCATION_CLIENT_ERRORS,
+    INVOCATION_SERVER_ERRORS,
+    INVOCATION_THROTTLES,
+    INPUT_TOKEN_COUNT,
+    OUTPUT_TOKEN_COUNT,
+    *CACHE_READ_METRICS,
+    *CACHE_WRITE_METRICS,
+    OUTPUT_IMAGE_COUNT,
+    LEGACY_MODEL_INVOCATIONS,
+    TIME_TO_FIRST_TOKEN,
+    ESTIMATED_TPM_QUOTA_USAGE,
+)
+
+# --- Model invocation logging delivery (AWS/Bedrock, no dimension)
+
+
+def _delivery(name: str, description: str) -> Metric:
+    return Metric(RUNTIME_NAMESPACE, name, "Count", (NO_DIMENSIONS,), ("Sum",), description)
+
+
+LOGS_CLOUDWATCH_DELIVERY_SUCCESS = _delivery(
+    "ModelInvocationLogsCloudWatchDeliverySuccess", "Invocation log records delivered to CloudWatch Logs."
+)
+LOGS_CLOUDWATCH_DELIVERY_FAILURE = _delivery(
+    "ModelInvocationLogsCloudWatchDeliveryFailure", "Invocation log records that failed to reach CloudWatch Logs."
+)
+LOGS_S3_DELIVERY_SUCCESS = _delivery("ModelInvocationLogsS3DeliverySuccess", "Invocation log records delivered to S3.")
+LOGS_S3_DELIVERY_FAILURE = _delivery(
+    "ModelInvocationLogsS3DeliveryFailure", "Invocation log records that failed to reach S3."
+)
+LARGE_DATA_S3_DELIVERY_SUCCESS = _delivery(
+    "ModelInvocationLargeDataS3DeliverySuccess", "Large request/response bodies delivered to S3."
+)
+LARGE_DATA_S3_DELIVERY_FAILURE = _delivery(
+    "ModelInvocationLargeDataS3DeliveryFailure", "Large request/response bodies that failed to reach S3."
+)
+
+DELIVERY_METRICS: tuple[Metric, ...] = (
+    LOGS_CLOUDWATCH_DELIVERY_SUCCESS,
+    LOGS_CLOUDWATCH_DELIVERY_FAILURE,
+    LOGS_S3_DELIVERY_SUCCESS,
+    LOGS_S3_DELIVERY_FAILURE,
+    LARGE_DATA_S3_DELIVERY_SUCCESS,
+    LARGE_DATA_S3_DELIVERY_FAILURE,
+)
+
+# --- AWS/Bedrock/Guardrails (ApplyGuardrail, and guardrails attached to model calls)
+
+GUARDRAIL_ARN_VERSION: tuple[str, ...] = ("GuardrailArn", "GuardrailVersion")
+_GUARDRAIL_DIMENSION_SETS: tuple[tuple[str, ...], ...] = (
+    ("Operation",),
+    ("Operation", "GuardrailContentSource"),
+    ("Operation", "GuardrailPolicyType"),
+    GUARDRAIL_ARN_VERSION,
+)
+
+
+def _guardrail(name: str, unit: str, stats: tuple[str, ...], description: str) -> Metric:
+    return Metric(GUARDRAILS_NAMESPACE, name, unit, _GUARDRAIL_DIMENSION_SETS, stats, description)
+
+
+GUARDRAIL_INVOCATIONS = _guardrail("Invocations", "Count", _COUNT_STATS, "Guardrail evaluations requested.")
+GUARDRAIL_INVOCATION_LATENCY = _guardrail(
+    "InvocationLatency", "Milliseconds", _LATENCY_STATS, "Guardrail evaluation latency."
+)
+GUARDRAIL_CLIENT_ERRORS = _guardrail("InvocationClientErrors", "Count", _COUNT_STATS, "Guardrail client errors.")
+GUARDRAIL_SERVER_ERRORS = _guardrail("InvocationServerErrors", "Count", _COUNT_STATS, "Guardrail server errors.")
+GUARDRAIL_THROTTLES = _guardrail("InvocationThrottles", "Count", _COUNT_STATS, "Throttled guardrail evaluations.")
+GUARDRAIL_TEXT_UNIT_COUNT = _guardrail(
+    "TextUnitCount", "Count", ("Sum",), "Text units consumed by guardrail policies (what guardrails bill by)."
+)
+GUARDRAIL_INVOCATIONS_INTERVENED = _guardrail(
+    "InvocationsIntervened", "Count", ("Sum",), "Evaluations in which the guardrail intervened (blocked or masked)."
+)
+
+GUARDRAIL_METRICS: tuple[Metric, ...] = (
+    GUARDRAIL_INVOCATIONS,
+    GUARDRAIL_INVOCATION_LATENCY,
+    GUARDRAIL_CLIENT_ERRORS,
+    GUARDRAIL_SERVER_ERRORS,
+    GUARDRAIL_THROTTLES,
+    GUARDRAIL_TEXT_UNIT_COUNT,
+    GUARDRAIL_INVOCATIONS_INTERVENED,
+)
+
+ALL_METRICS: tuple[Metric, ...] = RUNTIME_METRICS + DELIVERY_METRICS + GUARDRAIL_METRICS
+
+CATALOGUE: dict[tuple[str, str], Metric] = {m.key: m for m in ALL_METRICS}
+
+
+def lookup(namespace: str, name: str) -> Metric:
+    """The catalogued metric, or KeyError naming what is unknown."""
+    try:
+        return CATALOGUE[(namespace, name)]
+    except KeyError:
+        raise KeyError(f"{namespace}/{name} is not a catalogued Bedrock metric") from None

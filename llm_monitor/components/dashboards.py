@@ -1,0 +1,54 @@
+"""``llm-monitor:index:BedrockDashboards``: the CloudWatch dashboards of one stack."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from llm_monitor.aws import ACCOUNT_ID_TOKEN, dashboard_url
+from llm_monitor.dashboard import Dashboard
+
+
+@dataclass(frozen=True)
+class BedrockDashboardsArgs:
+    dashboards: Sequence[Dashboard]
+    """Dashboard specs from ``llm_monitor.dashboard.build_dashboards``."""
+    account_id: pulumi.Input[str]
+    """Replaces the account placeholder in the bodies (alarm ARNs)."""
+    region: str
+
+
+def with_account(text: str, account_id: pulumi.Output[str]) -> pulumi.Output[str]:
+    """``text`` with the account placeholder of the pure layer replaced by the real account ID."""
+    return account_id.apply(lambda account: text.replace(ACCOUNT_ID_TOKEN, account))
+
+
+class BedrockDashboards(pulumi.ComponentResource):
+    """One ``aws.cloudwatch.Dashboard`` per page of the stack's dashboards."""
+
+    dashboard_names: pulumi.Output[list[str]]
+    """Dashboard names, in page order."""
+    dashboard_urls: pulumi.Output[list[str]]
+    """CloudWatch console links, in page order."""
+
+    def __init__(self, name: str, args: BedrockDashboardsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("llm-monitor:index:BedrockDashboards", name, None, opts)
+        account = pulumi.Output.from_input(args.account_id)
+        self.dashboards = [
+            aws.cloudwatch.Dashboard(
+                f"{name}-{page}",
+                dashboard_name=spec.name,
+                dashboard_body=with_account(spec.body_json(), account),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            for page, spec in enumerate(args.dashboards, start=1)
+        ]
+        self.dashboard_names = pulumi.Output.all(*[d.dashboard_name for d in self.dashboards])
+        self.dashboard_urls = pulumi.Output.all(
+            *[d.dashboard_name.apply(lambda n: dashboard_url(args.region, n)) for d in self.dashboards]
+        )
+        # Registering outputs marks the component complete and records them in the state.
+        self.register_outputs({"dashboardNames": self.dashboard_names, "dashboardUrls": self.dashboard_urls})

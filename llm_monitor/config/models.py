@@ -1,0 +1,113 @@
+"""``llm-monitor:models``: the Bedrock models a stack watches."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import Field, field_validator
+
+from llm_monitor.config.alarms import ModelAlarmOverrides
+from llm_monitor.config.base import Section
+
+# What Bedrock publishes as the ModelId dimension is the identifier the caller passed to the
+# runtime API, as long as it is not an ARN of a foundation model or system inference profile:
+#   - foundation-model IDs, `provider.model-name[-version][:n[:context]]`
+#     (pattern from botocore bedrock `GetFoundationModelIdentifier`, ID branch);
+#   - system-defined (cross-Region) inference-profile IDs: the model ID behind a geography prefix
+#     such as `us.`, `eu.`, `apac.`, `global.`, `us-gov.` (bedrock `EvaluationBedrockModelIdentifier`
+#     writes the prefix as `[a-z-]{2,8}.`);
+#   - application inference profiles: they are invoked by ARN, but Bedrock publishes only the
+#     profile's 12-character ID (the ARN's last segment) as ModelId. AWS documents no example;
+#     cloud-custodian's bedrock metrics filter (PR #10786) and public dashboards query
+#     `ModelId=<inferenceProfileId>`, and none query the ARN.
+# ARNs (foundation model, system or application profile) are accepted by the runtime APIs, but
+# CloudWatch series are keyed by the IDs above, so ARNs are rejected here with a hint at the ID to
+# use instead. (One console export seen in public code shows a foundation-model ARN as ModelId,
+# from a caller that passed the ARN; watch the ID, which is what current SDK examples pass.)
+_SEGMENT = r"[a-z0-9-]{1,63}"
+FOUNDATION_MODEL_ID = re.compile(rf"{_SEGMENT}\.{_SEGMENT}(\.?{_SEGMENT})?(:{_SEGMENT}){{0,2}}")
+INFERENCE_PROFILE_ID = re.compile(rf"[a-z][a-z-]{{1,7}}\.{FOUNDATION_MODEL_ID.pattern}")
+APPLICATION_PROFILE_ID = re.compile(r"[a-z0-9]{12}")
+_FOUNDATION_ARN = re.compile(r"arn:aws[a-z-]*:bedrock:[a-z0-9-]*::foundation-model/(?P<id>.+)")
+_SYSTEM_PROFILE_ARN = re.compile(r"arn:aws[a-z-]*:bedrock:[a-z0-9-]*:[0-9]{12}:inference-profile/(?P<id>.+)")
+_APPLICATION_PROFILE_ARN = re.compile(
+    r"arn:aws[a-z-]*:bedrock:[a-z0-9-]*:[0-9]{12}:application-inference-profile/(?P<id>.+)"
+)
+
+MODEL_ID_FORMS = (
+    "a foundation-model ID (anthropic.claude-3-haiku-20240307-v1:0), an inference-profile ID "
+    "(us.amazon.nova-lite-v1:0) or an application-inference-profile ID (a1b2c3d4e5f6)"
+)
+
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$"
+
+Price = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+def check_model_id(value: str) -> str:
+    """The value, if Bedrock publishes it as a ModelId; otherwise ValueError saying what would be."""
+    for pattern in (FOUNDATION_MODEL_ID, INFERENCE_PROFILE_ID, APPLICATION_PROFILE_ID):
+        if pattern.fullmatch(value):
+            return value
+    arns = (
+        (_FOUNDATION_ARN, "foundation-model"),
+        (_SYSTEM_PROFILE_ARN, "inference-profile"),
+        (_APPLICATION_PROFILE_ARN, "application-inference-profile"),
+    )
+    for arn, kind in arns:
+        match = arn.fullmatch(value)
+        if match:
+            raise ValueError(
+                f"Bedrock never publishes a {kind} ARN as ModelId; use the ID {match.group('id')!r} instead"
+            )
+    raise ValueError(f"{value!r} is not a value Bedrock publishes as ModelId; expected {MODEL_ID_FORMS}")
+
+
+class ModelSettings(Section):
+    """One Bedrock model to watch."""
+
+    name: str = Field(pattern=NAME_PATTERN)
+    """Label on dashboards and in resource and alarm names; unique in the stack."""
+    id: str = Field(min_length=1, max_length=2048)
+    """The value Bedrock publishes as the ModelId dimension."""
+    input_token_price: Price | None = None
+    """USD per 1,000 input tokens."""
+    output_token_price: Price | None = None
+    """USD per 1,000 output tokens."""
+    cache_read_token_price: Price | None = None
+    """USD per 1,000 input tokens read from the prompt cache."""
+    cache_write_token_price: Price | None = None
+    """USD per 1,000 input tokens written to the prompt cache."""
+    tokens_per_minute_quota: int | None = Field(default=None, gt=0)
+    """The account's tokens-per-minute quota for this model (Service Quotas)."""
+    output_images: bool | None = None
+    """Whether the model generates images; defaults from known image-model families."""
+    alarms: ModelAlarmOverrides = ModelAlarmOverrides()
+    """Per-model alarm overrides (see ``llm-monitor:alarms``)."""
+
+    _check_id = field_validator("id")(classmethod(lambda cls, v: check_model_id(v)))
+
+    @property
+    def priced(self) -> bool:
+        return any(p is not None for p in self.prices.values())
+
+    @property
+    def prices(self) -> dict[str, float | None]:
+        """Price per 1,000 tokens by token kind: input, output, cacheRead, cacheWrite."""
+        return {
+            "input": self.input_token_price,
+            "output": self.output_token_price,
+            "cacheRead": self.cache_read_token_price,
+            "cacheWrite": self.cache_write_token_price,
+        }
+
+    @property
+    def generates_images(self) -> bool:
+        if self.output_images is not None:
+            return self.output_images
+        return any(family in self.id for family in IMAGE_MODEL_FAMILIES)
+
+
+#: Image-generation model families; OutputImageCount is only ever published for these.
+IMAGE_MODEL_FAMILIES = ("amazon.titan-image-generator", "amazon.nova-canvas", "stability.")

@@ -1,0 +1,186 @@
+"""The whole stack configuration, and the loader that reports every problem at once."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from llm_monitor.config.alarms import AlarmSettings
+from llm_monitor.config.base import Section
+from llm_monitor.config.dashboard import DashboardSettings
+from llm_monitor.config.errors import ConfigError, Problem
+from llm_monitor.config.logs import LogSettings
+from llm_monitor.config.models import ModelSettings
+from llm_monitor.config.notifications import NotificationSettings
+
+NAMESPACE = "llm-monitor"
+REGION_KEY = "aws:region"
+REGION_PATTERN = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]")
+_TAG_KEY = re.compile(r"[\w.:/=+\-@ ]{1,128}")
+
+# Top-level keys under `llm-monitor:`, each validated on its own so that one bad block does not
+# hide the problems of another.
+_SECTIONS: dict[str, Any] = {
+    "models": list[ModelSettings],
+    "dashboard": DashboardSettings,
+    "alarms": AlarmSettings,
+    "notifications": NotificationSettings,
+    "logs": LogSettings,
+    "tags": dict[str, str],
+}
+_REQUIRED = ("models",)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the program needs to know, validated."""
+
+    region: str
+    models: tuple[ModelSettings, ...]
+    dashboard: DashboardSettings = field(default_factory=DashboardSettings)
+    alarms: AlarmSettings = field(default_factory=AlarmSettings)
+    notifications: NotificationSettings = field(default_factory=NotificationSettings)
+    logs: LogSettings = field(default_factory=LogSettings)
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+def parse_settings(raw: dict[str, Any]) -> Settings:
+    """Validate raw stack config (full keys such as ``llm-monitor:models``) into Settings.
+
+    Values may be JSON text (as Pulumi hands them to a program) or already-decoded objects.
+    Raises ConfigError listing every problem, each with its key path.
+    """
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    prefix = f"{NAMESPACE}:"
+    for key in sorted(raw):
+        if key.startswith(prefix) and key[len(prefix) :] not in _SECTIONS:
+            problems.append(_unknown(key, key[len(prefix) :], [prefix + k for k in _SECTIONS]))
+    for name, annotation in _SECTIONS.items():
+        key = prefix + name
+        if key not in raw:
+            if name in _REQUIRED:
+                problems.append(Problem(key, "required; add it to Pulumi.<stack>.yaml"))
+            continue
+        try:
+            values[name] = TypeAdapter(annotation).validate_python(_decode(raw[key]))
+        except ValidationError as exc:
+            problems += [_problem(key, annotation, e) for e in exc.errors()]
+    problems += _duplicates(_decode(raw.get(prefix + "models")))
+    problems += _tag_problems(values.get("tags", {}))
+    region = _decode(raw.get(REGION_KEY))
+    if not isinstance(region, str) or not REGION_PATTERN.fullmatch(region):
+        problems.append(
+            Problem(
+                REGION_KEY, f"{region!r} is not an AWS Region; set it, e.g. `pulumi config set aws:region us-east-1`"
+            )
+        )
+    if problems:
+        raise ConfigError(problems)
+    return Settings(region=region, models=tuple(values.pop("models")), **values)
+
+
+def _decode(value: Any) -> Any:
+    """Pulumi passes structured config as JSON text; plain strings stay strings."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _problem(key: str, annotation: Any, error: Any) -> Problem:
+    loc = tuple(error["loc"])
+    path = key + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
+    if error["type"] == "extra_forbidden":
+        allowed = _allowed_keys(annotation, loc[:-1])
+        return _unknown(path, str(loc[-1]), allowed)
+    if error["type"] == "missing":
+        return Problem(path, "required key is missing")
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] not in ("value_error",) and "input" in error and not isinstance(error["input"], dict | list):
+        message += f" (got {error['input']!r})"
+    return Problem(path, message)
+
+
+def _unknown(path: str, name: str, allowed: list[str]) -> Problem:
+    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return Problem(path, f"unknown key {name!r}; {hint}allowed: {', '.join(allowed)}")
+
+
+def _allowed_keys(annotation: Any, loc: tuple[Any, ...]) -> list[str]:
+    """The camelCase keys accepted at ``loc`` inside ``annotation`` (walking lists, dicts, Optionals)."""
+    current = annotation
+    for step in loc:
+        current = _unwrap(current)
+        if isinstance(step, int) or typing.get_origin(current) in (list, tuple, dict):
+            args = typing.get_args(current)
+            current = args[-1] if args else Any
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            fields = {f.alias or n: f for n, f in current.model_fields.items()}
+            current = fields[step].annotation if step in fields else Any
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, Section):
+        return [f.alias or n for n, f in current.model_fields.items()]
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``X | None`` → ``X``; ``Annotated[X, ...]`` → ``X``."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0] if len(args) == 1 else annotation
+            if len(args) != 1:
+                return annotation
+        else:
+            return annotation
+
+
+def _duplicates(models: Any) -> list[Problem]:
+    """Names and ids must each be unique; checked on the raw list so other errors don't hide it."""
+    if not isinstance(models, list):
+        return []
+    problems = []
+    for attribute in ("name", "id"):
+        first_seen: dict[str, int] = {}
+        for index, model in enumerate(models):
+            value = model.get(attribute) if isinstance(model, dict) else None
+            if not isinstance(value, str):
+                continue
+            if value in first_seen:
+                problems.append(
+                    Problem(
+                        f"{NAMESPACE}:models[{index}].{attribute}",
+                        f"duplicate {attribute} {value!r} (also models[{first_seen[value]}]); "
+                        f"each model's {attribute} must be unique in the stack",
+                    )
+                )
+            else:
+                first_seen[value] = index
+    return problems
+
+
+def _tag_problems(tags: dict[str, str]) -> list[Problem]:
+    problems = []
+    for key, value in tags.items():
+        path = f"{NAMESPACE}:tags.{key}"
+        if not _TAG_KEY.fullmatch(key) or key.lower().startswith("aws:"):
+            problems.append(
+                Problem(path, "tag keys are 1-128 letters, digits, spaces or _.:/=+-@ and must not start with 'aws:'")
+            )
+        if len(value) > 256:
+            problems.append(Problem(path, "tag values are at most 256 characters"))
+    return problems

@@ -1,0 +1,88 @@
+"""Pulumi mocks that answer like AWS would: realistic ARNs and IDs, deterministic."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+
+from llm_monitor.aws import arn, partition
+
+MOCK_ACCOUNT = "123456789012"
+
+
+def _uuid(seed: str) -> str:
+    h = hashlib.sha256(seed.encode()).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
+class AwsMocks(pulumi.runtime.Mocks):
+    """Answers resource registrations and invokes with the attributes the program reads."""
+
+    def __init__(self, region: str) -> None:
+        self.region = region
+
+    def _state(self, typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        r = self.region
+        factories: dict[str, Callable[[], tuple[str, dict[str, Any]]]] = {
+            "aws:cloudwatch/dashboard:Dashboard": lambda: (
+                inputs["dashboardName"],
+                {
+                    "dashboardArn": arn(
+                        r, "cloudwatch", MOCK_ACCOUNT, f"dashboard/{inputs['dashboardName']}", regional=False
+                    )
+                },
+            ),
+            "aws:cloudwatch/logGroup:LogGroup": lambda: (
+                inputs.get("name", name),
+                {"arn": arn(r, "logs", MOCK_ACCOUNT, f"log-group:{inputs.get('name', name)}")},
+            ),
+            "aws:cloudwatch/metricAlarm:MetricAlarm": lambda: (
+                inputs.get("name", name),
+                {"arn": arn(r, "cloudwatch", MOCK_ACCOUNT, f"alarm:{inputs.get('name', name)}")},
+            ),
+            "aws:cloudwatch/compositeAlarm:CompositeAlarm": lambda: (
+                inputs.get("alarmName", name),
+                {"arn": arn(r, "cloudwatch", MOCK_ACCOUNT, f"alarm:{inputs.get('alarmName', name)}")},
+            ),
+            "aws:kms/key:Key": lambda: (
+                _uuid(name),
+                {"arn": arn(r, "kms", MOCK_ACCOUNT, f"key/{_uuid(name)}"), "keyId": _uuid(name)},
+            ),
+            "aws:kms/alias:Alias": lambda: (
+                inputs.get("name", name),
+                {"arn": arn(r, "kms", MOCK_ACCOUNT, inputs.get("name", f"alias/{name}"))},
+            ),
+            "aws:sns/topic:Topic": lambda: (
+                arn(r, "sns", MOCK_ACCOUNT, inputs.get("name", name)),
+                {"arn": arn(r, "sns", MOCK_ACCOUNT, inputs.get("name", name))},
+            ),
+            "aws:iam/role:Role": lambda: (
+                inputs.get("name", name),
+                {"arn": arn(r, "iam", MOCK_ACCOUNT, f"role/{inputs.get('name', name)}", regional=False)},
+            ),
+        }
+        if typ in factories:
+            return factories[typ]()
+        return f"{name}-id", {"arn": arn(r, typ.split(":")[1].split("/")[0], MOCK_ACCOUNT, name)}
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        id_, extra = self._state(args.typ, args.name, args.inputs)
+        return id_, {**args.inputs, **extra}
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {
+                "accountId": MOCK_ACCOUNT,
+                "arn": f"arn:{partition(self.region)}:iam::{MOCK_ACCOUNT}:user/preview",
+                "userId": "AIDAPREVIEW",
+                "id": MOCK_ACCOUNT,
+            }
+        if args.token == "aws:index/getRegion:getRegion":
+            return {"region": self.region, "name": self.region, "id": self.region}
+        if args.token == "aws:index/getPartition:getPartition":
+            p = partition(self.region)
+            return {"partition": p, "id": p, "dnsSuffix": "amazonaws.com"}
+        raise NotImplementedError(f"the preview has no mock for invoke {args.token}")

@@ -1,0 +1,113 @@
+"""Run ``__main__.py`` under Pulumi's mock runtime, exactly as ``pulumi up`` would run it.
+
+The recipe (set mocks, then config, then run the program inside ``pulumi.runtime.test``) is the
+one Pulumi documents for unit tests; the monitor below also records each registration's parent
+and resource options, which the SDK's own MockMonitor drops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import runpy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockMonitor
+
+from llm_monitor.preview.mocks import AwsMocks
+from llm_monitor.preview.stackconfig import StackConfig
+
+
+@dataclass
+class Registration:
+    """One resource the program registered."""
+
+    urn: str
+    type: str
+    name: str
+    parent: str
+    custom: bool
+    provider: str
+    inputs: dict[str, Any]
+    options: dict[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "urn": self.urn,
+            "type": self.type,
+            "name": self.name,
+            "parent": self.parent,
+            "custom": self.custom,
+            "provider": self.provider,
+            "options": self.options,
+            "inputs": self.inputs,
+        }
+
+
+@dataclass
+class RunResult:
+    resources: list[Registration] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+    secret_outputs: list[str] = field(default_factory=list)
+
+
+class RecordingMonitor(MockMonitor):
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        super().__init__(mocks)
+        self.registrations: list[Registration] = []
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            options = {
+                "protect": bool(request.protect),
+                "retainOnDelete": bool(request.retainOnDelete),
+                "dependsOn": sorted(request.dependencies),
+                "aliases": len(request.aliases) + len(request.aliasURNs),
+            }
+            self.registrations.append(
+                Registration(
+                    urn=response.urn,
+                    type=request.type,
+                    name=request.name,
+                    parent=request.parent,
+                    custom=bool(request.custom),
+                    provider=request.provider,
+                    inputs=rpc.deserialize_properties(request.object),
+                    options=options,
+                )
+            )
+        return response
+
+
+def run(project_dir: Path, config: StackConfig) -> RunResult:
+    """Run the program once in this process (call it in a fresh process: the SDK keeps global state)."""
+    # A fresh loop: the SDK needs a current one (and Python 3.14 no longer creates it implicitly).
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    region = str(config.values.get("aws:region") or "us-east-1")
+    monitor = RecordingMonitor(AwsMocks(region))
+    pulumi.runtime.set_mocks(monitor.mocks, project=config.project, stack=config.stack, preview=False, monitor=monitor)
+    pulumi.runtime.set_all_config(config.as_pulumi_strings(), list(config.secret_keys))
+    result = RunResult()
+
+    @pulumi.runtime.test
+    def program() -> Any:
+        runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+        root = pulumi.runtime.settings.get_root_resource()
+        exported = dict(root.outputs) if root is not None else {}  # type: ignore[attr-defined]
+
+        async def resolve() -> None:
+            for key, value in sorted(exported.items()):
+                output = pulumi.Output.from_input(value)
+                result.outputs[key] = await output.future() if await output.is_known() else "<unknown>"
+                if await output.is_secret():
+                    result.secret_outputs.append(key)
+
+        return resolve()
+
+    program()
+    result.resources = monitor.registrations
+    return result
