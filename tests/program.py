@@ -1,0 +1,98 @@
+"""Run the whole program the way `pulumi up` does, under mocks, in a fresh process.
+
+A fresh process per run: the Pulumi SDK keeps global state (root stack, config, event loop), so
+runs in one process would leak into each other (pulumi/pulumi#8280).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
+
+
+@dataclass
+class Preview:
+    """What one program run registered and exported."""
+
+    resources: list[dict[str, Any]]
+    outputs: dict[str, Any]
+    out_dir: Path
+
+    def of_type(self, type_: str) -> list[dict[str, Any]]:
+        return [r for r in self.resources if r["type"] == type_]
+
+    def named(self, name: str) -> dict[str, Any]:
+        (match,) = [r for r in self.resources if r["name"] == name]
+        return match
+
+    def by_urn(self, urn: str) -> dict[str, Any]:
+        (match,) = [r for r in self.resources if r["urn"] == urn]
+        return match
+
+    def dashboard_bodies(self) -> dict[str, dict[str, Any]]:
+        return {r["inputs"]["dashboardName"]: json.loads(r["inputs"]["dashboardBody"]) for r in self.of_type(DASHBOARD)}
+
+
+@dataclass
+class Failure:
+    returncode: int
+    stdout: str
+    stderr: str
+    out_dir: Path
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "llm_monitor", *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+
+def preview(tmp_path: Path, stack: str = "dev", config: dict[str, Any] | None = None) -> Preview:
+    """Run ``python -m llm_monitor preview``; ``config`` (if given) is the whole stack file's config."""
+    result = _run(tmp_path, stack, config)
+    if isinstance(result, Failure):
+        raise AssertionError(f"preview failed ({result.returncode}):\n{result.stderr}")
+    return result
+
+
+def preview_failure(tmp_path: Path, config: dict[str, Any], stack: str = "test") -> Failure:
+    """Run a preview that must fail; returns its exit code and output."""
+    result = _run(tmp_path, stack, config)
+    if isinstance(result, Preview):
+        raise AssertionError(f"preview succeeded with {len(result.resources)} resources; expected a config error")
+    return result
+
+
+def _run(tmp_path: Path, stack: str, config: dict[str, Any] | None) -> Preview | Failure:
+    out = tmp_path / f"preview-{stack}"
+    args = ["preview", "--stack", stack, "--out", str(out)]
+    if config is not None:
+        stack_file = tmp_path / f"Pulumi.{stack}.yaml"
+        stack_file.write_text(yaml.safe_dump({"config": config}, sort_keys=False), encoding="utf-8")
+        args += ["--stack-file", str(stack_file)]
+    completed = run_cli(*args)
+    if completed.returncode != 0:
+        return Failure(completed.returncode, completed.stdout, completed.stderr, out)
+    resources = json.loads((out / "resources.json").read_text())
+    outputs = json.loads((out / "outputs.json").read_text())
+    return Preview(resources, outputs, out)
+
+
+def stack_config(stack: str) -> dict[str, Any]:
+    """The ``config:`` block of ``Pulumi.<stack>.yaml``."""
+    data = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())
+    return dict(data["config"])
+
+
+def models(count: int, **fields: Any) -> list[dict[str, Any]]:
+    """``count`` distinct, valid model entries (foundation-model IDs), with optional extra fields."""
+    return [{"name": f"model-{i:03d}", "id": f"provider{i:03d}.model-v1:0", **fields} for i in range(count)]
