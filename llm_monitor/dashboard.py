@@ -426,8 +426,12 @@ def model_section(model: ModelSettings, settings: Settings, extras: Extras) -> S
     for widget in third_row:
         widget.width = GRID_COLUMNS // len(third_row)
 
+    graphs = [activity, rates, latency, ttft, tokens, speed, *third_row]
+    for widget in graphs:
+        # The model's name in every title: a widget opened full-screen or shared still says which model.
+        widget.properties["title"] = f"{model.name}: {widget.properties['title']}"
     rows = [[header], [totals(f"{model.name}: totals for the time range", tiles, region, period)]]
-    rows += [[activity, rates, latency], [ttft, tokens, speed], third_row]
+    rows += [graphs[0:3], graphs[3:6], third_row]
     rows += extras.model_rows.get(model.name, [])
     return Section(f"model:{model.name}", rows)
 

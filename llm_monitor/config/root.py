@@ -62,7 +62,7 @@ def parse_settings(raw: dict[str, Any]) -> Settings:
     prefix = f"{NAMESPACE}:"
     for key in sorted(raw):
         if key.startswith(prefix) and key[len(prefix) :] not in _SECTIONS:
-            problems.append(_unknown(key, key[len(prefix) :], [prefix + k for k in _SECTIONS]))
+            problems.append(_unknown(key, key[len(prefix) :], list(_SECTIONS)))
     for name, annotation in _SECTIONS.items():
         key = prefix + name
         if key not in raw:

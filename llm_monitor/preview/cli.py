@@ -8,8 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pulumi
-
 from llm_monitor.preview import runner, stackconfig
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -37,8 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     except stackconfig.StackConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except pulumi.RunError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    if result.error:
+        print(f"error: {result.error}", file=sys.stderr)
         return 2
     try:
         write(args.out, result)

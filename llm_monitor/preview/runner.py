@@ -52,6 +52,8 @@ class RunResult:
     resources: list[Registration] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
     secret_outputs: list[str] = field(default_factory=list)
+    error: str | None = None
+    """The program's own error report (invalid config), if it stopped with one."""
 
 
 class RecordingMonitor(MockMonitor):
@@ -108,6 +110,12 @@ def run(project_dir: Path, config: StackConfig) -> RunResult:
 
         return resolve()
 
-    program()
-    result.resources = monitor.registrations
+    try:
+        program()
+    except pulumi.RunError as exc:
+        # What `pulumi up` prints without a traceback; what was registered until then is kept
+        # so that tests can prove an invalid config registers nothing.
+        result.error = str(exc)
+    # The SDK registers from worker threads; sort so the same program always gives the same file.
+    result.resources = sorted(monitor.registrations, key=lambda r: r.urn)
     return result

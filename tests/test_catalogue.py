@@ -1,0 +1,88 @@
+"""The metric catalogue against the metrics AWS documents for Bedrock."""
+
+from __future__ import annotations
+
+import pytest
+
+from llm_monitor import catalogue as cat
+
+# From the Bedrock user guide, "Runtime metrics" (monitoring-runtime-metrics.html), and the
+# TTFT / quota announcement (Mar 2026). Written out here, independently of the catalogue, so a
+# typo in either is caught.
+DOCUMENTED_RUNTIME = {
+    "Invocations": "Count",
+    "InvocationLatency": "Milliseconds",
+    "InvocationClientErrors": "Count",
+    "InvocationServerErrors": "Count",
+    "InvocationThrottles": "Count",
+    "InputTokenCount": "Count",
+    "OutputTokenCount": "Count",
+    "CacheReadInputTokens": "Count",
+    "CacheWriteInputTokens": "Count",
+    "CacheReadInputTokenCount": "Count",
+    "CacheWriteInputTokenCount": "Count",
+    "OutputImageCount": "Count",
+    "LegacyModelInvocations": "Count",
+    "TimeToFirstToken": "Milliseconds",
+    "EstimatedTPMQuotaUsage": "Count",
+}
+DOCUMENTED_GUARDRAILS = {
+    "Invocations",
+    "InvocationLatency",
+    "InvocationClientErrors",
+    "InvocationServerErrors",
+    "InvocationThrottles",
+    "TextUnitCount",
+    "InvocationsIntervened",
+}
+
+
+def test_every_documented_runtime_metric_is_catalogued_with_its_unit() -> None:
+    catalogued = {m.name: m.unit for m in cat.RUNTIME_METRICS}
+    assert catalogued == DOCUMENTED_RUNTIME
+
+
+def test_runtime_metrics_live_in_aws_bedrock_and_are_published_by_model_id() -> None:
+    for metric in cat.RUNTIME_METRICS:
+        assert metric.namespace == "AWS/Bedrock"
+        if metric.name == "OutputImageCount":
+            assert metric.dimension_sets == (("ModelId", "ImageSize", "BucketedStepSize"),)
+        else:
+            assert metric.dimension_sets == (("ModelId",),), metric.name
+
+
+def test_guardrail_metrics_are_catalogued_in_their_own_namespace() -> None:
+    assert {m.name for m in cat.GUARDRAIL_METRICS} == DOCUMENTED_GUARDRAILS
+    assert {m.namespace for m in cat.GUARDRAIL_METRICS} == {"AWS/Bedrock/Guardrails"}
+    for metric in cat.GUARDRAIL_METRICS:
+        assert metric.has_dimensions(("GuardrailArn", "GuardrailVersion"))
+        assert not metric.has_dimensions(("ModelId",))
+
+
+def test_delivery_metrics_carry_no_dimension() -> None:
+    assert cat.LOGS_CLOUDWATCH_DELIVERY_FAILURE.dimension_sets == ((),)
+
+
+@pytest.mark.parametrize("metric", cat.ALL_METRICS, ids=lambda m: f"{m.namespace}/{m.name}")
+def test_statistics_are_cloudwatch_statistics(metric: cat.Metric) -> None:
+    allowed = {"SampleCount", "Average", "Sum", "Minimum", "Maximum"}
+    for stat in metric.statistics:
+        assert stat in allowed or (stat.startswith("p") and 0 < float(stat[1:]) < 100), stat
+    assert metric.description
+
+
+def test_latency_metrics_offer_the_percentiles_dashboards_use() -> None:
+    for metric in (cat.INVOCATION_LATENCY, cat.TIME_TO_FIRST_TOKEN):
+        assert {"p50", "p90", "p99", "Average"} <= set(metric.statistics)
+
+
+def test_lookup_finds_by_namespace_and_name_and_rejects_unknown() -> None:
+    assert cat.lookup("AWS/Bedrock/Guardrails", "Invocations") is cat.GUARDRAIL_INVOCATIONS
+    assert cat.lookup("AWS/Bedrock", "Invocations") is cat.INVOCATIONS
+    with pytest.raises(KeyError, match="InvocationCount"):
+        cat.lookup("AWS/Bedrock", "InvocationCount")
+
+
+def test_dimension_match_ignores_order_but_not_membership() -> None:
+    assert cat.OUTPUT_IMAGE_COUNT.has_dimensions(["ImageSize", "ModelId", "BucketedStepSize"])
+    assert not cat.OUTPUT_IMAGE_COUNT.has_dimensions(["ModelId"])

@@ -1,0 +1,132 @@
+"""The whole program under mocks, run the way `pulumi up` runs it (fresh process, real __main__.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.bodies import model_ids_in
+from tests.program import DASHBOARD, ROOT, Preview, models, preview, preview_failure, run_cli, stack_config
+
+COMPONENT = "llm-monitor:index:BedrockDashboards"
+
+
+def check_dashboards(run: Preview, config: dict[str, Any]) -> None:
+    """Every configured model is on exactly one registered dashboard, built as the outputs say."""
+    region = config["aws:region"]
+    (component,) = run.of_type(COMPONENT)
+    (provider,) = run.of_type("pulumi:providers:aws")
+    dashboards = run.of_type(DASHBOARD)
+    assert dashboards
+    for dashboard in dashboards:
+        assert dashboard["parent"] == component["urn"]
+        assert dashboard["provider"].startswith(provider["urn"] + "::")
+        assert dashboard["name"].startswith(component["name"] + "-")
+    bodies = run.dashboard_bodies()
+    ids_per_dashboard = [model_ids_in(body) for body in bodies.values()]
+    for model in config["llm-monitor:models"]:
+        assert sum(model["id"] in ids for ids in ids_per_dashboard) == 1, model["id"]
+    names = run.outputs["dashboardNames"]
+    assert sorted(names) == sorted(d["inputs"]["dashboardName"] for d in dashboards)
+    assert names[1:] == [f"{names[0]}-{page}" for page in range(2, len(names) + 1)]
+    assert run.outputs["dashboardUrls"] == [
+        f"https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#dashboards:name={n}" for n in names
+    ]
+    for body in bodies.values():
+        regions = {w["properties"]["region"] for w in body["widgets"] if w["type"] in ("metric", "log")}
+        assert regions == {region}
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_stack_files_deploy_every_model(stack: str, request: pytest.FixtureRequest) -> None:
+    run: Preview = request.getfixturevalue(stack)
+    check_dashboards(run, stack_config(stack))
+    assert sorted(p.name for p in (run.out_dir / "dashboards").iterdir()) == sorted(
+        f"{n}.json" for n in run.outputs["dashboardNames"]
+    )
+
+
+def test_provider_carries_region_and_default_tags(prod: Preview) -> None:
+    (provider,) = prod.of_type("pulumi:providers:aws")
+    assert provider["inputs"]["region"] == "eu-west-1"
+    tags = json.loads(provider["inputs"]["defaultTags"])["tags"]
+    assert tags == {
+        "Project": "llm-monitor",
+        "Stack": "prod",
+        "ManagedBy": "pulumi",
+        "Environment": "prod",
+        "Owner": "ml-platform",
+        "CostCenter": "ai-1234",
+    }
+
+
+def test_prod_dashboard_has_guardrails_and_image_sections(prod: Preview) -> None:
+    (body,) = prod.dashboard_bodies().values()
+    text = json.dumps(body)
+    assert "AWS/Bedrock/Guardrails" in text
+    assert "OutputImageCount" in text
+    assert body["start"] == "-PT6H"
+
+
+@pytest.mark.parametrize("count", [1, 5, pytest.param(300, marks=pytest.mark.slow)])
+def test_parametrized_model_counts(tmp_path: Path, count: int) -> None:
+    config = {"aws:region": "us-west-2", "llm-monitor:models": models(count, inputTokenPrice=0.001)}
+    run = preview(tmp_path, "scale", config)
+    check_dashboards(run, config)
+    if count == 300:
+        assert len(run.of_type(DASHBOARD)) > 1
+
+
+def test_other_partitions_get_their_console_host(tmp_path: Path) -> None:
+    config = {"aws:region": "cn-north-1", "llm-monitor:models": models(1)}
+    run = preview(tmp_path, "china", config)
+    (url,) = run.outputs["dashboardUrls"]
+    assert url.startswith("https://cn-north-1.console.amazonaws.cn/cloudwatch/home?region=cn-north-1#dashboards:name=")
+
+
+def test_invalid_config_fails_with_key_paths_and_no_traceback(tmp_path: Path) -> None:
+    config = stack_config("dev")
+    config["llm-monitor:models"][1]["id"] = "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0"
+    config["llm-monitor:models"][0]["inputTokenPrice"] = -0.1
+    failure = preview_failure(tmp_path, config)
+    assert failure.returncode == 2
+    assert "llm-monitor:models[1].id" in failure.stderr
+    assert "llm-monitor:models[0].inputTokenPrice" in failure.stderr
+    assert "Traceback" not in failure.stderr
+    assert not failure.out_dir.exists()
+
+
+def test_invalid_config_registers_nothing(tmp_path: Path) -> None:
+    stack_file = tmp_path / "Pulumi.bad.yaml"
+    stack_file.write_text(json.dumps({"config": {"aws:region": "us-east-1", "llm-monitor:models": [{"id": "x"}]}}))
+    script = (
+        "import json, pathlib, sys\n"
+        "from llm_monitor.preview import runner, stackconfig\n"
+        "root = pathlib.Path(sys.argv[1])\n"
+        "result = runner.run(root, stackconfig.load(root, 'bad', pathlib.Path(sys.argv[2])))\n"
+        "print(json.dumps({'error': result.error, 'registered': len(result.resources)}))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script, str(ROOT), str(stack_file)], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    report = json.loads(completed.stdout)
+    assert report["registered"] == 0
+    assert "llm-monitor:models[0].name" in report["error"]
+
+
+def test_unknown_stack_is_a_clear_error(tmp_path: Path) -> None:
+    completed = run_cli("preview", "--stack", "staging", "--out", str(tmp_path / "o"))
+    assert completed.returncode == 2
+    assert "no stack 'staging'" in completed.stderr
+    assert "dev, prod" in completed.stderr
+    assert "Traceback" not in completed.stderr
+
+
+def test_same_config_gives_identical_resources(tmp_path: Path, dev: Preview) -> None:
+    again = preview(tmp_path, "dev")
+    assert again.resources == dev.resources
