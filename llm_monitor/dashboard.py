@@ -378,7 +378,8 @@ def model_section(model: ModelSettings, settings: Settings, extras: Extras) -> S
         model_metric(cat.ESTIMATED_TPM_QUOTA_USAGE, model, id="q", stat="Sum", visible=False),
         # Per-minute rate whatever period the console picks (the quota is per minute).
         expression("q/(PERIOD(q)/60)", "tpm", "Estimated tokens/min"),
-        model_metric(cat.ESTIMATED_TPM_QUOTA_USAGE, model, stat="Maximum", period=60, label="Peak 1-min usage"),
+        # The per-minute sum at 1-minute resolution shows the peaks the average hides.
+        model_metric(cat.ESTIMATED_TPM_QUOTA_USAGE, model, stat="Sum", period=60, label="1-minute usage"),
     ]
     if model.tokens_per_minute_quota:
         quota_lines = [

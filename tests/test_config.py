@@ -8,8 +8,11 @@ from typing import Any
 import pytest
 
 from llm_monitor.config import ConfigError, parse_settings
+from llm_monitor.config.base import Section
 from llm_monitor.config.models import check_model_id
-from tests.program import stack_config
+from llm_monitor.config.root import SECTIONS
+from llm_monitor.preview.stackconfig import project_defaults, read_yaml
+from tests.program import ROOT, stack_config
 
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 
@@ -138,3 +141,14 @@ def test_model_names_must_be_usable_in_resource_names() -> None:
 def test_tags_reject_reserved_prefix() -> None:
     found = problems(raw([{"name": "a", "id": HAIKU}], **{"llm-monitor:tags": {"aws:owner": "x"}}))
     assert "must not start with 'aws:'" in found["llm-monitor:tags.aws:owner"]
+
+
+def test_project_defaults_in_pulumi_yaml_match_the_program_defaults() -> None:
+    # Pulumi.yaml declares defaults for the CLI; the program has its own for omitted fields.
+    # They must agree, or a stack that sets part of an object would silently change the rest.
+    defaults = project_defaults(read_yaml(ROOT / "Pulumi.yaml"), "llm-monitor")
+    assert defaults, "Pulumi.yaml declares no defaults"
+    for key, value in defaults.items():
+        section = SECTIONS[key.removeprefix("llm-monitor:")]
+        if isinstance(section, type) and issubclass(section, Section):
+            assert section.model_validate(value) == section(), key

@@ -27,7 +27,7 @@ _TAG_KEY = re.compile(r"[\w.:/=+\-@ ]{1,128}")
 
 # Top-level keys under `llm-monitor:`, each validated on its own so that one bad block does not
 # hide the problems of another.
-_SECTIONS: dict[str, Any] = {
+SECTIONS: dict[str, Any] = {
     "models": list[ModelSettings],
     "dashboard": DashboardSettings,
     "alarms": AlarmSettings,
@@ -61,9 +61,9 @@ def parse_settings(raw: dict[str, Any]) -> Settings:
     values: dict[str, Any] = {}
     prefix = f"{NAMESPACE}:"
     for key in sorted(raw):
-        if key.startswith(prefix) and key[len(prefix) :] not in _SECTIONS:
-            problems.append(_unknown(key, key[len(prefix) :], list(_SECTIONS)))
-    for name, annotation in _SECTIONS.items():
+        if key.startswith(prefix) and key[len(prefix) :] not in SECTIONS:
+            problems.append(_unknown(key, key[len(prefix) :], list(SECTIONS)))
+    for name, annotation in SECTIONS.items():
         key = prefix + name
         if key not in raw:
             if name in _REQUIRED:
