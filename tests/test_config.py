@@ -69,7 +69,10 @@ def test_ids_bedrock_publishes_as_model_id_are_accepted(model_id: str) -> None:
     ("model_id", "hint"),
     [
         (f"arn:aws:bedrock:us-east-1::foundation-model/{HAIKU}", f"use the ID '{HAIKU}'"),
-        ("arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.amazon.nova-lite-v1:0", "'us.amazon.nova-lite-v1:0'"),
+        (
+            "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.amazon.nova-lite-v1:0",
+            "'us.amazon.nova-lite-v1:0'",
+        ),
         ("arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/k3x9q2m7v4hz", "'k3x9q2m7v4hz'"),
         ("Claude 3 Haiku", "not a value Bedrock publishes"),
         ("anthropic", "not a value Bedrock publishes"),

@@ -21,7 +21,7 @@ from llm_monitor.dashboard import (
 from tests.bodies import defined_ids, expressions, metric_widgets, model_ids_in, plain_metrics, referenced_ids, titled
 from tests.program import models, stack_config
 
-PRICED = {
+PRICED: dict[str, Any] = {
     "name": "haiku",
     "id": "us.anthropic.claude-3-5-haiku-20241022-v1:0",
     "inputTokenPrice": 0.0008,
@@ -30,8 +30,8 @@ PRICED = {
     "cacheWriteTokenPrice": 0.001,
     "tokensPerMinuteQuota": 400000,
 }
-UNPRICED = {"name": "titan", "id": "amazon.titan-text-express-v1"}
-IMAGES = {"name": "canvas", "id": "amazon.nova-canvas-v1:0"}
+UNPRICED: dict[str, Any] = {"name": "titan", "id": "amazon.titan-text-express-v1"}
+IMAGES: dict[str, Any] = {"name": "canvas", "id": "amazon.nova-canvas-v1:0"}
 
 
 def settings_for(model_list: list[dict[str, Any]], **dashboard: Any) -> Settings:
@@ -215,7 +215,8 @@ def test_widgets_fit_the_grid_without_overlapping() -> None:
     for dashboard in build([PRICED, UNPRICED, IMAGES], guardrails=True):
         cells: set[tuple[int, int]] = set()
         for w in dashboard.body["widgets"]:
-            assert 0 <= w["x"] and w["x"] + w["width"] <= 24
+            assert w["x"] >= 0
+            assert w["x"] + w["width"] <= 24
             area = {(x, y) for x in range(w["x"], w["x"] + w["width"]) for y in range(w["y"], w["y"] + w["height"])}
             assert not cells & area, w["properties"].get("title")
             cells |= area

@@ -72,7 +72,10 @@ class AwsMocks(pulumi.runtime.Mocks):
         id_, extra = self._state(args.typ, args.name, args.inputs)
         return id_, {**args.inputs, **extra}
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
+        return self._invoke(args), None
+
+    def _invoke(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {
                 "accountId": MOCK_ACCOUNT,

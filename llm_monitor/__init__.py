@@ -1,0 +1,1 @@
+"""llm-monitor: production CloudWatch monitoring for Amazon Bedrock, as a Pulumi program."""
