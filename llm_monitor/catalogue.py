@@ -16,7 +16,7 @@ leaves an alarm in INSUFFICIENT_DATA), so the value here only labels axes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 RUNTIME_NAMESPACE = "AWS/Bedrock"
 GUARDRAILS_NAMESPACE = "AWS/Bedrock/Guardrails"
@@ -239,3 +239,88 @@ def lookup(namespace: str, name: str) -> Metric:
         return CATALOGUE[(namespace, name)]
     except KeyError:
         raise KeyError(f"{namespace}/{name} is not a catalogued Bedrock metric") from None
+
+
+# =============================================================================================
+# Metrics this project creates itself, with CloudWatch Logs metric filters (not published by
+# AWS; not in ALL_METRICS / CATALOGUE, which hold what Bedrock publishes). Every filter spec and
+# widget refers to these entries.
+# =============================================================================================
+
+#: Metrics taken from Bedrock model invocation logs.
+INVOCATION_LOGS_NAMESPACE = "LLM/InvocationLogs"
+#: Default namespace of the metrics taken from application inference logs (configurable:
+#: ``llm-monitor:logs.applicationNamespace``; see ``in_namespace``).
+APPLICATION_NAMESPACE = "LLM/Inference"
+
+TENANT = "Tenant"
+APPLICATION = "Application"
+#: Tenant = the configured ``requestMetadata`` key of each invocation-log record.
+BY_TENANT: tuple[str, ...] = (TENANT,)
+#: Application = the ``app`` field of an application log line; ModelId its ``modelId`` field.
+BY_APPLICATION_AND_MODEL: tuple[str, ...] = (APPLICATION, MODEL_ID)
+
+
+def _logged(name: str, dimension_sets: tuple[tuple[str, ...], ...], description: str) -> Metric:
+    return Metric(INVOCATION_LOGS_NAMESPACE, name, "Count", dimension_sets, ("Sum",), description)
+
+
+LOGGED_INVOCATIONS = _logged(
+    "Invocations", (BY_MODEL, BY_TENANT), "Invocation-log records (one per logged call), by model and by tenant."
+)
+LOGGED_INPUT_TOKENS = _logged(
+    "InputTokens", (BY_MODEL, BY_TENANT), "input.inputTokenCount of invocation-log records, by model and by tenant."
+)
+LOGGED_OUTPUT_TOKENS = _logged(
+    "OutputTokens", (BY_MODEL, BY_TENANT), "output.outputTokenCount of invocation-log records, by model and by tenant."
+)
+LOGGED_CACHE_READ_INPUT_TOKENS = _logged(
+    "CacheReadInputTokens", (BY_MODEL,), "input.cacheReadInputTokenCount of invocation-log records, by model."
+)
+LOGGED_CACHE_WRITE_INPUT_TOKENS = _logged(
+    "CacheWriteInputTokens", (BY_MODEL,), "input.cacheWriteInputTokenCount of invocation-log records, by model."
+)
+LARGE_PROMPTS = _logged(
+    "LargePrompts",
+    (NO_DIMENSIONS,),
+    "Invocations whose input token count exceeds llm-monitor:logs.largePromptTokens (0 for every other record).",
+)
+INVOCATION_LOG_METRICS: tuple[Metric, ...] = (
+    LOGGED_INVOCATIONS,
+    LOGGED_INPUT_TOKENS,
+    LOGGED_OUTPUT_TOKENS,
+    LOGGED_CACHE_READ_INPUT_TOKENS,
+    LOGGED_CACHE_WRITE_INPUT_TOKENS,
+    LARGE_PROMPTS,
+)
+
+
+def _inference(name: str, unit: str, stats: tuple[str, ...], description: str) -> Metric:
+    return Metric(APPLICATION_NAMESPACE, name, unit, (BY_APPLICATION_AND_MODEL,), stats, description)
+
+
+INFERENCE_REQUESTS = _inference("InferenceRequests", "Count", ("Sum",), "LLM calls the application logged.")
+INFERENCE_ERRORS = _inference("InferenceErrors", "Count", ("Sum",), 'Logged calls with status "error".')
+INFERENCE_LATENCY = _inference(
+    "InferenceLatency", "Milliseconds", _LATENCY_STATS, "latencyMs: the call's duration as the application saw it."
+)
+INFERENCE_TIME_TO_FIRST_TOKEN = _inference(
+    "InferenceTimeToFirstToken", "Milliseconds", _LATENCY_STATS, "timeToFirstTokenMs of streaming calls."
+)
+INFERENCE_INPUT_TOKENS = _inference("InputTokens", "Count", ("Sum", "Average"), "inputTokens of logged calls.")
+INFERENCE_OUTPUT_TOKENS = _inference("OutputTokens", "Count", ("Sum", "Average"), "outputTokens of logged calls.")
+APPLICATION_METRICS: tuple[Metric, ...] = (
+    INFERENCE_REQUESTS,
+    INFERENCE_ERRORS,
+    INFERENCE_LATENCY,
+    INFERENCE_TIME_TO_FIRST_TOKEN,
+    INFERENCE_INPUT_TOKENS,
+    INFERENCE_OUTPUT_TOKENS,
+)
+
+LOG_METRICS: tuple[Metric, ...] = INVOCATION_LOG_METRICS + APPLICATION_METRICS
+
+
+def in_namespace(metric: Metric, namespace: str) -> Metric:
+    """``metric`` published under another namespace (the configured application namespace)."""
+    return replace(metric, namespace=namespace)

@@ -18,6 +18,7 @@ from llm_monitor.aws import dashboard_url
 from llm_monitor.catalogue import Metric
 from llm_monitor.config import Settings
 from llm_monitor.config.models import ModelSettings
+from llm_monitor.mathexpr import fill_sum, number
 
 # CloudWatch limits (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html
 # and the dashboard body reference).
@@ -97,7 +98,7 @@ class Extras:
     model_rows: dict[str, list[list[Widget]]] = field(default_factory=dict)
     """Extra rows appended to a model's section, keyed by model name."""
     overview_rows: list[list[Widget]] = field(default_factory=list)
-    """Extra rows appended to the account-wide section."""
+    """Stack-wide rows placed after the account-wide section on the first dashboard."""
     alarm_arns: list[str] = field(default_factory=list)
     """Alarms shown in the alarm-status widget at the top of the first dashboard."""
 
@@ -140,7 +141,7 @@ def search(metric: Metric, dimension_names: Sequence[str], stat: str, period: in
 def _sum_of(metrics: Sequence[Metric], model: ModelSettings, prefix: str) -> tuple[list[list[Any]], str]:
     """Hidden entries for metrics published under alternative names, and their FILLed sum."""
     entries = [model_metric(m, model, id=f"{prefix}{i}", stat="Sum", visible=False) for i, m in enumerate(metrics)]
-    return entries, "+".join(f"FILL({prefix}{i},0)" for i in range(len(metrics)))
+    return entries, fill_sum(f"{prefix}{i}" for i in range(len(metrics)))
 
 
 # --- widgets --------------------------------------------------------------------------------
@@ -230,19 +231,19 @@ def _cost_terms(model: ModelSettings) -> list[tuple[str, str, str]]:
     """(id, label, expression in USD) per priced token kind; tokens are counted per 1,000."""
     terms = []
     if model.input_token_price is not None:
-        terms.append(("cin", "input USD", f"tin*{model.input_token_price!r}/1000"))
+        terms.append(("cin", "input USD", f"tin*{number(model.input_token_price)}/1000"))
     if model.output_token_price is not None:
-        terms.append(("cout", "output USD", f"tout*{model.output_token_price!r}/1000"))
+        terms.append(("cout", "output USD", f"tout*{number(model.output_token_price)}/1000"))
     if model.cache_read_token_price is not None:
-        terms.append(("ccr", "cache read USD", f"({_cache_sum('cr')})*{model.cache_read_token_price!r}/1000"))
+        terms.append(("ccr", "cache read USD", f"({_cache_sum('cr')})*{number(model.cache_read_token_price)}/1000"))
     if model.cache_write_token_price is not None:
-        terms.append(("ccw", "cache write USD", f"({_cache_sum('cw')})*{model.cache_write_token_price!r}/1000"))
+        terms.append(("ccw", "cache write USD", f"({_cache_sum('cw')})*{number(model.cache_write_token_price)}/1000"))
     return terms
 
 
 def _cache_sum(prefix: str) -> str:
     metrics = cat.CACHE_READ_METRICS if prefix == "cr" else cat.CACHE_WRITE_METRICS
-    return "+".join(f"FILL({prefix}{i},0)" for i in range(len(metrics)))
+    return fill_sum(f"{prefix}{i}" for i in range(len(metrics)))
 
 
 def _token_sources(model: ModelSettings) -> list[list[Any]]:
@@ -440,7 +441,7 @@ def model_section(model: ModelSettings, settings: Settings, extras: Extras) -> S
 # --- account-wide sections ------------------------------------------------------------------
 
 
-def overview_section(settings: Settings, extras: Extras) -> Section:
+def overview_section(settings: Settings) -> Section:
     """All Bedrock models in the account and Region together, configured or not."""
     region, period = settings.region, settings.dashboard.period_seconds
 
@@ -500,7 +501,6 @@ def overview_section(settings: Settings, extras: Extras) -> Section:
             ),
         ]
     )
-    rows += extras.overview_rows
     return Section("overview", rows)
 
 
@@ -651,15 +651,18 @@ def build_dashboards(settings: Settings, *, project: str, stack: str, extras: Ex
         widgets = alarm_status("Bedrock alarms", extras.alarm_arns, settings.region)
         first.append(Section("alarms", [[w] for w in widgets]))
     if settings.dashboard.account_overview:
-        first.append(overview_section(settings, extras))
+        first.append(overview_section(settings))
+    if extras.overview_rows:
+        # Stack-wide rows (log metrics and queries) stay even without the account overview.
+        first.append(Section("stack", extras.overview_rows))
     if settings.dashboard.guardrails:
         first.append(guardrails_section(settings))
     sections = [model_section(m, settings, extras) for m in settings.models]
     pages = paginate(first, sections, max_models=settings.dashboard.max_models_per_dashboard, reserve=1)
     names = dashboard_names(settings.dashboard.name_prefix or project, stack, settings.region, len(pages))
     dashboards = []
-    for number, (name, page) in enumerate(zip(names, pages, strict=True), start=1):
-        nav = _navigation(names, number, settings.region)
+    for page_number, (name, page) in enumerate(zip(names, pages, strict=True), start=1):
+        nav = _navigation(names, page_number, settings.region)
         sections_on_page = ([Section("navigation", [[nav]])] if nav else []) + page
         body = {
             "start": settings.dashboard.start,

@@ -129,7 +129,7 @@ def test_cost_graph_multiplies_tokens_by_configured_prices() -> None:
     by_label = {e["label"]: e["expression"] for e in expressions(widget)}
     assert by_label["input USD"] == "tin*0.0008/1000"
     assert by_label["output USD"] == "tout*0.004/1000"
-    assert by_label["cache read USD"] == "(FILL(cr0,0)+FILL(cr1,0))*8e-05/1000"
+    assert by_label["cache read USD"] == "(FILL(cr0,0)+FILL(cr1,0))*0.00008/1000"
     assert by_label["cache write USD"] == "(FILL(cw0,0)+FILL(cw1,0))*0.001/1000"
     assert by_label["Total USD"] == "cin+cout+ccr+ccw"
     # Same period as the token graph, so figures line up.

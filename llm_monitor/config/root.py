@@ -12,13 +12,13 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from llm_monitor.config.alarms import AlarmSettings
+from llm_monitor.config.alarms import AlarmSettings, alarm_problems
 from llm_monitor.config.base import Section
 from llm_monitor.config.dashboard import DashboardSettings
 from llm_monitor.config.errors import ConfigError, Problem
 from llm_monitor.config.logs import LogSettings
 from llm_monitor.config.models import ModelSettings
-from llm_monitor.config.notifications import NotificationSettings
+from llm_monitor.config.notifications import NotificationSettings, notification_problems
 
 NAMESPACE = "llm-monitor"
 REGION_KEY = "aws:region"
@@ -75,6 +75,7 @@ def parse_settings(raw: dict[str, Any]) -> Settings:
             problems += [_problem(key, annotation, e) for e in exc.errors()]
     problems += _duplicates(_decode(raw.get(prefix + "models")))
     problems += _tag_problems(values.get("tags", {}))
+    problems += _alarm_problems(values, parsed_alarms=prefix + "alarms" not in raw or "alarms" in values)
     region = _decode(raw.get(REGION_KEY))
     if not isinstance(region, str) or not REGION_PATTERN.fullmatch(region):
         problems.append(
@@ -82,6 +83,8 @@ def parse_settings(raw: dict[str, Any]) -> Settings:
                 REGION_KEY, f"{region!r} is not an AWS Region; set it, e.g. `pulumi config set aws:region us-east-1`"
             )
         )
+    elif "notifications" in values:
+        problems += notification_problems(values["notifications"], region, NAMESPACE)
     if problems:
         raise ConfigError(problems)
     return Settings(region=region, models=tuple(values.pop("models")), **values)
@@ -171,6 +174,16 @@ def _duplicates(models: Any) -> list[Problem]:
             else:
                 first_seen[value] = index
     return problems
+
+
+def _alarm_problems(values: dict[str, Any], *, parsed_alarms: bool) -> list[Problem]:
+    """Alarm windows after per-model overrides, and alarm kinds a model lacks the data for.
+
+    Skipped while ``llm-monitor:alarms`` is itself invalid: the values overrides fall back on are unknown.
+    """
+    if "models" not in values or not parsed_alarms:
+        return []
+    return alarm_problems(values.get("alarms", AlarmSettings()), values["models"], NAMESPACE)
 
 
 def _tag_problems(tags: dict[str, str]) -> list[Problem]:

@@ -72,8 +72,9 @@ class AwsMocks(pulumi.runtime.Mocks):
         id_, extra = self._state(args.typ, args.name, args.inputs)
         return id_, {**args.inputs, **extra}
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
-        return self._invoke(args), None
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        # An empty failure list, not None: the SDK's MockMonitor iterates it (pulumi 3.272).
+        return self._invoke(args), []
 
     def _invoke(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":

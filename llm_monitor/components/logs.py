@@ -1,0 +1,197 @@
+"""Log components: encrypted, masked log groups; Bedrock invocation logging; metric filters and
+saved queries. Each turns part of a ``llm_monitor.logs.LogSpec`` into resources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from llm_monitor.components.dashboards import with_account
+from llm_monitor.logs import INVOCATIONS, InvocationLoggingSpec, LogSpec
+
+
+@dataclass(frozen=True)
+class InvocationLogsArgs:
+    spec: LogSpec
+    """From ``llm_monitor.logs.build_log_spec``."""
+    account_id: pulumi.Input[str]
+    """Replaces the account placeholder in the key and role policies."""
+
+
+class LogGroups(pulumi.ComponentResource):
+    """The customer-managed key and the two log groups it encrypts, each with its data-protection policy."""
+
+    kms_key_arn: pulumi.Output[str]
+    log_groups: dict[str, aws.cloudwatch.LogGroup]
+    """By spec key (``invocations``, ``application``)."""
+
+    def __init__(self, name: str, args: InvocationLogsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("llm-monitor:index:LogGroups", name, None, opts)
+        spec, account = args.spec, pulumi.Output.from_input(args.account_id)
+        # Months of prompts and completions live here. retain_on_delete always: `pulumi destroy`
+        # and replacements leave the groups (and the key that decrypts them) in the account
+        # instead of deleting them. protect (config switch): Pulumi refuses to delete or replace
+        # them at all, and CloudWatch Logs deletion protection blocks deletes from outside.
+        #
+        # Logical names are fixed (component name + group key), never derived from the
+        # configured log group names: renaming a group in config then changes only the physical
+        # name of the same resource, which Pulumi plans as a replacement, refused while
+        # protected. (A name-derived logical name would turn a rename into an unrelated delete
+        # plus create.) An unprotected rename keeps the old group, but the key policy then names
+        # only the new one, so reading the old group needs its ARN added back to the policy.
+        keep = pulumi.ResourceOptions(parent=self, protect=spec.protect, retain_on_delete=True)
+        self.key = aws.kms.Key(
+            f"{name}-key",
+            description=f"Encrypts the log groups {', '.join(g.name for g in spec.groups)}",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=with_account(spec.key_policy, account),
+            opts=keep,
+        )
+        aws.kms.Alias(
+            f"{name}-key-alias",
+            name=spec.key_alias,
+            target_key_id=self.key.key_id,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.log_groups = {}
+        for group in spec.groups:
+            log_group = aws.cloudwatch.LogGroup(
+                f"{name}-{group.key}",
+                name=group.name,
+                kms_key_id=self.key.arn,
+                retention_in_days=group.retention_days,
+                # STANDARD: the Infrequent Access class has no metric filters.
+                log_group_class="STANDARD",
+                deletion_protection_enabled=spec.protect,
+                opts=keep,
+            )
+            aws.cloudwatch.LogDataProtectionPolicy(
+                f"{name}-{group.key}-data-protection",
+                log_group_name=log_group.name,
+                policy_document=group.data_protection_policy,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            self.log_groups[group.key] = log_group
+        self.kms_key_arn = self.key.arn
+        self.register_outputs({"kmsKeyArn": self.kms_key_arn})
+
+
+class BedrockInvocationLogging(pulumi.ComponentResource):
+    """The account's and Region's model invocation logging, into the invocation log group.
+
+    Exactly one such configuration exists per account and Region (``PUT /logging/modelinvocations``):
+    create this component in one stack per account and Region only.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        spec: InvocationLoggingSpec,
+        log_group: aws.cloudwatch.LogGroup,
+        account_id: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("llm-monitor:index:BedrockInvocationLogging", name, None, opts)
+        account = pulumi.Output.from_input(account_id)
+        role = aws.iam.Role(
+            f"{name}-role",
+            description="Lets Amazon Bedrock write model invocation logs to CloudWatch Logs",
+            assume_role_policy=with_account(spec.trust_policy, account),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        policy = aws.iam.RolePolicy(
+            f"{name}-role-policy",
+            role=role.id,
+            policy=with_account(spec.permissions_policy, account),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        cloudwatch: aws.bedrockmodel.InvocationLoggingConfigurationLoggingConfigCloudwatchConfigArgsDict = {
+            "log_group_name": log_group.name,
+            "role_arn": role.arn,
+        }
+        if spec.large_data_bucket:
+            cloudwatch["large_data_delivery_s3_config"] = {
+                "bucket_name": spec.large_data_bucket,
+                "key_prefix": spec.large_data_key_prefix or None,
+            }
+        self.configuration = aws.bedrockmodel.InvocationLoggingConfiguration(
+            f"{name}-configuration",
+            logging_config={
+                "cloudwatch_config": cloudwatch,
+                # Every flag explicitly: the provider defaults each one to true.
+                "text_data_delivery_enabled": spec.delivers("text"),
+                "image_data_delivery_enabled": spec.delivers("image"),
+                "embedding_data_delivery_enabled": spec.delivers("embedding"),
+                "video_data_delivery_enabled": spec.delivers("video"),
+            },
+            # After the write permission, as in the provider's example: Bedrock validates the destination.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
+        )
+        self.register_outputs({"roleArn": role.arn})
+
+
+class LogInsights(pulumi.ComponentResource):
+    """Metric filters and saved Logs Insights queries on the log groups."""
+
+    def __init__(
+        self,
+        name: str,
+        spec: LogSpec,
+        log_groups: dict[str, aws.cloudwatch.LogGroup],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("llm-monitor:index:LogInsights", name, None, opts)
+        for f in spec.filters:
+            aws.cloudwatch.LogMetricFilter(
+                f"{name}-{f.key}",
+                name=f.name,
+                log_group_name=log_groups[f.group].name,
+                pattern=f.pattern,
+                metric_transformation=aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
+                    name=f.metric.name,
+                    namespace=f.metric.namespace,
+                    value=f.value,
+                    unit=f.metric.unit,
+                    dimensions=dict(f.dimensions) or None,
+                    default_value=None if f.default_value is None else f"{f.default_value:g}",
+                ),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+        for q in spec.queries:
+            aws.cloudwatch.QueryDefinition(
+                f"{name}-query-{q.key}",
+                name=q.name,
+                query_string=q.query,
+                log_group_names=[log_groups[q.group].name],
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+        self.register_outputs({})
+
+
+class InvocationLogs(pulumi.ComponentResource):
+    """``llm-monitor:index:InvocationLogs``: log groups, Bedrock invocation logging (when this stack
+    owns it), metric filters and saved queries."""
+
+    log_group_names: pulumi.Output[list[str]]
+    """Invocation log group, then application log group."""
+    kms_key_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: InvocationLogsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("llm-monitor:index:InvocationLogs", name, None, opts)
+        spec = args.spec
+        groups = LogGroups(f"{name}-groups", args, opts=pulumi.ResourceOptions(parent=self))
+        if spec.logging is not None:
+            BedrockInvocationLogging(
+                f"{name}-bedrock",
+                spec.logging,
+                groups.log_groups[INVOCATIONS],
+                args.account_id,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+        LogInsights(f"{name}-insights", spec, groups.log_groups, opts=pulumi.ResourceOptions(parent=self))
+        self.log_group_names = pulumi.Output.all(*[groups.log_groups[g.key].name for g in spec.groups])
+        self.kms_key_arn = groups.kms_key_arn
+        self.register_outputs({"logGroupNames": self.log_group_names, "kmsKeyArn": self.kms_key_arn})
