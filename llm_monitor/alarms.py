@@ -283,7 +283,8 @@ def build_alarms(settings: Settings, *, project: str, stack: str) -> AlarmPlan:
         builder = _ModelAlarms(settings, model, prefix, settings.alarms.for_model(model.alarms))
         specs += builder.specs()
         annotations |= builder.annotations  # keyed by model name: no two models share a key
-    per_model = [s.name for s in specs]
+    # Sorted: reordering the model list must not change the roll-up rule.
+    per_model = sorted(s.name for s in specs)
     rules = settings.alarms
     if settings.logs.invocation_logging.enabled and rules.log_delivery_failures.enabled:
         specs.append(_delivery_failures(prefix, rules))
@@ -754,5 +755,3 @@ def _window(rule: AlarmRule) -> str:
     if rule.evaluation_periods == 1:
         return f"in one period of {duration}"
     return f"in {rule.datapoints_to_alarm} of the last {rule.evaluation_periods} periods of {duration}"
-
-

@@ -11,9 +11,9 @@ from tests.program import Preview, preview
 
 @pytest.fixture(scope="session")
 def dev(tmp_path_factory: pytest.TempPathFactory) -> Preview:
-    return preview(Path(tmp_path_factory.mktemp("dev")), "dev")
+    return preview(Path(tmp_path_factory.mktemp("dev")), "dev", pictures=True)
 
 
 @pytest.fixture(scope="session")
 def prod(tmp_path_factory: pytest.TempPathFactory) -> Preview:
-    return preview(Path(tmp_path_factory.mktemp("prod")), "prod")
+    return preview(Path(tmp_path_factory.mktemp("prod")), "prod", pictures=True)

@@ -56,9 +56,15 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def preview(tmp_path: Path, stack: str = "dev", config: dict[str, Any] | None = None) -> Preview:
-    """Run ``python -m llm_monitor preview``; ``config`` (if given) is the whole stack file's config."""
-    result = _run(tmp_path, stack, config)
+def preview(
+    tmp_path: Path, stack: str = "dev", config: dict[str, Any] | None = None, *, pictures: bool = False
+) -> Preview:
+    """Run ``python -m llm_monitor preview``; ``config`` (if given) is the whole stack file's config.
+
+    Dashboard pictures take longer to draw than a small stack takes to run, so only runs that
+    check them (``pictures=True``) draw them.
+    """
+    result = _run(tmp_path, stack, config, pictures)
     if isinstance(result, Failure):
         raise AssertionError(f"preview failed ({result.returncode}):\n{result.stderr}")
     return result
@@ -72,9 +78,9 @@ def preview_failure(tmp_path: Path, config: dict[str, Any], stack: str = "test")
     return result
 
 
-def _run(tmp_path: Path, stack: str, config: dict[str, Any] | None) -> Preview | Failure:
+def _run(tmp_path: Path, stack: str, config: dict[str, Any] | None, pictures: bool = False) -> Preview | Failure:
     out = tmp_path / f"preview-{stack}"
-    args = ["preview", "--stack", stack, "--out", str(out)]
+    args = ["preview", "--stack", stack, "--out", str(out), *([] if pictures else ["--no-pictures"])]
     if config is not None:
         stack_file = tmp_path / f"Pulumi.{stack}.yaml"
         stack_file.write_text(yaml.safe_dump({"config": config}, sort_keys=False), encoding="utf-8")

@@ -46,7 +46,7 @@ def check_dashboards(run: Preview, config: dict[str, Any]) -> None:
 def test_stack_files_deploy_every_model(stack: str, request: pytest.FixtureRequest) -> None:
     run: Preview = request.getfixturevalue(stack)
     check_dashboards(run, stack_config(stack))
-    assert sorted(p.name for p in (run.out_dir / "dashboards").iterdir()) == sorted(
+    assert sorted(p.name for p in (run.out_dir / "dashboards").glob("*.json")) == sorted(
         f"{n}.json" for n in run.outputs["dashboardNames"]
     )
 

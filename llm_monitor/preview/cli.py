@@ -1,78 +1,278 @@
-"""Command line: ``python -m llm_monitor preview --stack dev --out DIR``."""
+"""Command line: ``python -m llm_monitor preview --stack dev --out DIR``.
+
+Writes ``DIR/summary.md`` (resource counts, alarms per model, the monthly cost of the monitoring,
+the dashboard pictures and, with ``--diff``, what changes), ``resources.json``, ``outputs.json``
+and ``dashboards/<name>.json`` + ``.png``.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from llm_monitor.preview import runner, stackconfig
+from llm_monitor.config import ConfigError, parse_settings
+from llm_monitor.preview import cost, diff, prices, report, runner, stackconfig
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
+class CliError(Exception):
+    """A problem to report in one line, without a traceback."""
+
+
+# --- argument types: argparse turns their errors into a usage message and exit code 2 ---------
+
+
+def _positive_int(text: str) -> int:
+    value = _number(text)
+    if value != int(value) or value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number ≥ 1")
+    return int(value)
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number ≥ 0")
+    return value
+
+
+def _named(text: str) -> tuple[str, str]:
+    """``NAME=VALUE`` → (NAME, VALUE); a bare VALUE → ("*", VALUE)."""
+    name, sep, value = text.rpartition("=")
+    if sep and not name:
+        raise argparse.ArgumentTypeError(f"{text!r}: the name before '=' is empty")
+    return (name if sep else "*"), value
+
+
+def _log_volume(text: str) -> tuple[str, float]:
+    name, value = _named(text)
+    return name, _number(value)
+
+
+def _dimension_values(text: str) -> tuple[str, int]:
+    name, value = _named(text)
+    if name == "*":
+        raise argparse.ArgumentTypeError(f"{text!r}: write DIMENSION=COUNT, e.g. App=3")
+    return name, _positive_int(value)
+
+
+def _traffic(text: str) -> tuple[str, cost.Traffic]:
+    name, value = _named(text)
+    parts = value.split(":")
+    if len(parts) != 3:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: write [MODEL=]REQUESTS_PER_DAY:INPUT_TOKENS:OUTPUT_TOKENS, e.g. 20000:1500:300"
+        )
+    requests, tokens_in, tokens_out = (_number(p) for p in parts)
+    return name, cost.Traffic(requests, tokens_in, tokens_out)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m llm_monitor", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m llm_monitor", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     preview = commands.add_parser(
         "preview",
         help="run the program under Pulumi's mock runtime and write what `pulumi up` would create",
+        description="Run the program under Pulumi's mock runtime; write resources, dashboard pictures, "
+        "the monthly cost of the monitoring and (with --diff) what changes, summed up in DIR/summary.md.",
     )
     preview.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
     preview.add_argument("--out", required=True, type=Path, help="directory to write the preview to")
     preview.add_argument("--stack-file", type=Path, help="use this stack file instead of Pulumi.<stack>.yaml")
+    preview.add_argument(
+        "--diff",
+        metavar="STACK_OR_DIR",
+        help="compare with another stack (e.g. dev) or an earlier preview directory (one holding resources.json)",
+    )
+    preview.add_argument("--no-pictures", action="store_true", help="skip the dashboard PNGs (faster)")
+    preview.add_argument(
+        "--picture-dir",
+        type=Path,
+        help="also copy the pictures to DIR/<stack>-dashboard[-<page>].png (the README's picture: --picture-dir docs)",
+    )
+    estimate = preview.add_argument_group("cost assumptions (printed beside the figures in summary.md)")
+    defaults = cost.Assumptions()
+    estimate.add_argument(
+        "--tenants",
+        type=_positive_int,
+        default=defaults.tenants,
+        help="distinct values of each metric-filter dimension other than the model's (default %(default)s)",
+    )
+    estimate.add_argument(
+        "--dimension-values",
+        type=_dimension_values,
+        action="append",
+        default=[],
+        metavar="DIMENSION=COUNT",
+        help="distinct values of one named metric-filter dimension, instead of --tenants (repeatable)",
+    )
+    estimate.add_argument(
+        "--log-gb-per-month",
+        type=_log_volume,
+        action="append",
+        default=[],
+        metavar="[LOG_GROUP=]GB",
+        help=f"GB ingested per month into each log group, or into the named one (repeatable; "
+        f"default {defaults.log_gb_per_month:g})",
+    )
+    estimate.add_argument(
+        "--dashboard-loads-per-day",
+        type=_number,
+        default=defaults.dashboard_loads_per_day,
+        help="loads of each dashboard per day; each runs every log widget's query (default %(default)s; "
+        "a tab auto-refreshing every 5 minutes is 288)",
+    )
+    estimate.add_argument(
+        "--traffic",
+        type=_traffic,
+        action="append",
+        default=[],
+        metavar="[MODEL=]REQUESTS_PER_DAY:INPUT_TOKENS:OUTPUT_TOKENS",
+        help="expected Bedrock traffic (every model, or the named one; repeatable): adds the Bedrock spend",
+    )
+    estimate.add_argument(
+        "--prices", type=Path, default=prices.DEFAULT_FILE, help="price table (JSON; default: us-east-1's)"
+    )
     preview.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help=argparse.SUPPRESS)
     return parser
+
+
+def _assumptions(args: argparse.Namespace, models: list[str]) -> cost.Assumptions:
+    volumes = dict(args.log_gb_per_month)
+    traffic = dict(args.traffic)
+    unknown = sorted(set(traffic) - {"*", *models})
+    if unknown:
+        raise CliError(f"--traffic names {', '.join(unknown)}, not a model of this stack ({', '.join(models)})")
+    return cost.Assumptions(
+        tenants=args.tenants,
+        dimension_values=dict(args.dimension_values),
+        log_gb_per_month=volumes.pop("*", cost.Assumptions().log_gb_per_month),
+        log_gb_by_group=volumes,
+        dashboard_loads_per_day=args.dashboard_loads_per_day,
+        traffic=traffic,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        table = prices.load(args.prices)
         config = stackconfig.load(args.project_dir, args.stack, args.stack_file)
         result = runner.run(args.project_dir, config)
-    except stackconfig.StackConfigError as exc:
+        if result.error:
+            raise CliError(result.error)
+        settings = parse_settings(config.values)
+        assumptions = _assumptions(args, [m.name for m in settings.models])
+        baseline = _baseline(args.diff, args.project_dir) if args.diff else None
+    except (CliError, ConfigError, stackconfig.StackConfigError, prices.PriceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if result.error:
-        print(f"error: {result.error}", file=sys.stderr)
-        return 2
+    resources = [r.as_json() for r in result.resources]
     try:
-        write(args.out, result)
+        drawn = write(args.out, result, draw=not args.no_pictures)
+        if args.picture_dir:
+            publish(drawn, args.out, args.picture_dir, args.stack)
+        estimate = cost.estimate(resources, settings.models, assumptions, table)
+        summary = report.Report(
+            stack=args.stack,
+            region=settings.region,
+            resources=resources,
+            estimate=estimate,
+            assumptions=assumptions,
+            prices=table,
+            pictures=drawn,
+            diff=diff.compare(baseline[1], resources) if baseline else None,
+            diff_against=baseline[0] if baseline else "",
+        )
+        (args.out / "summary.md").write_text(report.markdown(summary), encoding="utf-8")
+        described = assumptions.describe(table, settings.region)
+        priced = {"region": table.region, "taken": table.taken}
+        _dump(args.out / "cost.json", {**estimate.as_json(), "assumptions": described, "prices": priced})
+        if summary.diff is not None:
+            _dump(args.out / "diff.json", {"against": summary.diff_against, **summary.diff.as_json()})
     except OSError as exc:
-        print(f"error: cannot write the preview to {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        where = exc.filename or args.out
+        print(f"error: cannot write the preview to {where}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    print(summary(args.stack, args.out, result))
+    print(report.terminal(summary, str(args.out)))
     return 0
+
+
+def _baseline(target: str, project_dir: Path) -> tuple[str, list[dict[str, Any]]]:
+    """(label, resources) of an earlier preview directory, or of a fresh preview of another stack."""
+    path = Path(target)
+    if (path / "resources.json").is_file():
+        try:
+            resources: list[dict[str, Any]] = json.loads((path / "resources.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CliError(f"cannot read {path / 'resources.json'}: {exc}") from None
+        return f"the preview in {path}", resources
+    try:
+        stackconfig.load(project_dir, target)
+    except stackconfig.StackConfigError as exc:
+        raise CliError(f"--diff {target}: not a preview directory (no resources.json there), and {exc}") from None
+    # Another stack needs a run of its own in a fresh process: the Pulumi SDK keeps global state.
+    with tempfile.TemporaryDirectory() as tmp:
+        command = ["preview", "--stack", target, "--out", tmp, "--no-pictures", "--project-dir", str(project_dir)]
+        completed = subprocess.run(
+            [sys.executable, "-m", "llm_monitor", *command],
+            cwd=PROJECT_DIR,  # where this package is importable from, whatever --project-dir says
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if completed.returncode != 0:
+            raise CliError(f"--diff {target}: the preview of stack {target} failed: {completed.stderr.strip()}")
+        return f"stack `{target}`", json.loads((Path(tmp) / "resources.json").read_text(encoding="utf-8"))
 
 
 def _dump(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def write(out: Path, result: runner.RunResult) -> None:
-    """resources.json, outputs.json and one dashboards/<name>.json per dashboard body."""
+def write(out: Path, result: runner.RunResult, *, draw: bool = True) -> list[report.DashboardPicture]:
+    """resources.json, outputs.json, and per dashboard its body (JSON) and picture (PNG)."""
     dashboards_dir = out / "dashboards"
     dashboards_dir.mkdir(parents=True, exist_ok=True)
-    for old in dashboards_dir.glob("*.json"):
+    for old in [*dashboards_dir.glob("*.json"), *dashboards_dir.glob("*.png")]:
         old.unlink()
+    for stale in ("summary.md", "cost.json", "diff.json"):
+        (out / stale).unlink(missing_ok=True)
     _dump(out / "resources.json", [r.as_json() for r in result.resources])
     _dump(out / "outputs.json", result.outputs)
+    drawn = []
+    if draw:
+        # Imported here: matplotlib takes longer to import than a small stack takes to run.
+        from llm_monitor.preview import pictures
     for r in result.resources:
         if r.type == "aws:cloudwatch/dashboard:Dashboard":
-            _dump(dashboards_dir / f"{r.inputs['dashboardName']}.json", json.loads(r.inputs["dashboardBody"]))
+            name, body = r.inputs["dashboardName"], json.loads(r.inputs["dashboardBody"])
+            _dump(dashboards_dir / f"{name}.json", body)
+            if draw:
+                picture = pictures.render(name, body)
+                (dashboards_dir / f"{name}.png").write_bytes(picture.png)
+                problems = tuple(
+                    f"{w.title or w.kind} (x={w.x:g}, y={w.y:g}): {p}" for w in picture.widgets for p in w.problems
+                )
+                drawn.append(report.DashboardPicture(name, f"dashboards/{name}.png", len(picture.widgets), problems))
+    return drawn
 
 
-def summary(stack: str, out: Path, result: runner.RunResult) -> str:
-    counts: dict[str, int] = {}
-    for r in result.resources:
-        counts[r.type] = counts.get(r.type, 0) + 1
-    lines = [f"Stack {stack}: {len(result.resources)} resources would be created"]
-    lines += [f"  {n:5d}  {t}" for t, n in sorted(counts.items())]
-    for name, url in zip(
-        result.outputs.get("dashboardNames", []), result.outputs.get("dashboardUrls", []), strict=False
-    ):
-        lines.append(f"Dashboard {name}: {url}")
-    lines.append(f"Written to {out}/ (resources.json, outputs.json, dashboards/)")
-    return "\n".join(lines)
+def publish(drawn: list[report.DashboardPicture], out: Path, picture_dir: Path, stack: str) -> None:
+    """Copy the pictures to ``<picture_dir>/<stack>-dashboard.png`` (page 1), ``-2.png``, … (the README's)."""
+    picture_dir.mkdir(parents=True, exist_ok=True)
+    for stale in picture_dir.glob(f"{stack}-dashboard*.png"):
+        stale.unlink()
+    for page, picture in enumerate(drawn, start=1):
+        suffix = "" if page == 1 else f"-{page}"
+        shutil.copyfile(out / picture.path, picture_dir / f"{stack}-dashboard{suffix}.png")

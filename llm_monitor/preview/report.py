@@ -1,0 +1,248 @@
+"""``summary.md`` (readable on its own as a pull-request comment) and the short terminal summary."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from llm_monitor.preview.cost import ALARM_CATEGORIES, Assumptions, Estimate
+from llm_monitor.preview.diff import MISSING, Diff
+from llm_monitor.preview.prices import PriceTable
+
+MAX_PATHS_PER_RESOURCE = 12
+MAX_VALUE_CHARS = 60
+
+
+@dataclass(frozen=True)
+class DashboardPicture:
+    """A picture written for one dashboard."""
+
+    name: str
+    path: str
+    """Relative to the preview directory."""
+    widgets: int
+    problems: tuple[str, ...]
+    """``<widget title>: <problem>`` for every widget drawn with a problem."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the summary shows."""
+
+    stack: str
+    region: str
+    resources: Sequence[dict[str, Any]]
+    estimate: Estimate
+    assumptions: Assumptions
+    prices: PriceTable
+    pictures: Sequence[DashboardPicture]
+    diff: Diff | None
+    diff_against: str
+
+
+def money(value: float) -> str:
+    sign = "−" if value < 0 else ""
+    return f"{sign}${abs(value):,.2f}"
+
+
+def _quantity(value: float) -> str:
+    return f"{value:,.3f}".rstrip("0").rstrip(".") or "0"
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _values(old: Any, new: Any) -> tuple[str, str]:
+    """Both sides as short JSON; long strings are cut around where they first differ."""
+    a, b = (v if v == MISSING else json.dumps(v, sort_keys=True) for v in (old, new))
+    if len(a) <= MAX_VALUE_CHARS and len(b) <= MAX_VALUE_CHARS:
+        return a, b
+    same = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    start = max(0, same - 20)
+
+    def cut(text: str) -> str:
+        part = text[start : start + MAX_VALUE_CHARS]
+        return ("…" if start else "") + part + ("…" if start + MAX_VALUE_CHARS < len(text) else "")
+
+    return cut(a), cut(b)
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right_from: int = 1) -> list[str]:
+    align = ["---" if i < right_from else "---:" for i in range(len(header))]
+    return [f"| {' | '.join(header)} |", f"| {' | '.join(align)} |", *(f"| {' | '.join(r)} |" for r in rows)]
+
+
+def _resources(report: Report) -> list[str]:
+    counts = Counter(r["type"] for r in report.resources)
+    rows = [[f"`{t}`", str(n)] for t, n in sorted(counts.items())]
+    return ["## Resources by type", "", *_table(["Type", "Count"], rows)]
+
+
+def _alarms(report: Report) -> list[str]:
+    e = report.estimate
+    alarms = [line for line in e.lines if line.category in ALARM_CATEGORIES]
+    if not alarms:
+        return ["## Alarms per model", "", "The stack creates no alarms."]
+    kinds = [c for c in ALARM_CATEGORIES if any(line.category == c for line in alarms)]
+    rows = []
+    for model in [*e.models, None]:
+        mine = [line for line in alarms if line.model == model]
+        if mine or model is not None:
+            counts = [str(sum(1 for line in mine if line.category == c)) for c in kinds]
+            rows.append([model or "shared (stack)", *counts, str(len(mine))])
+    return ["## Alarms per model", "", *_table(["Model", *kinds, "All"], rows)]
+
+
+def _cost(report: Report) -> list[str]:
+    e, p = report.estimate, report.prices
+    columns: list[str | None] = [*e.models, None]
+    header = ["Per month", *e.models, "Shared", "Total"]
+    rows = [
+        [category, *(money(e.total(m, category)) for m in columns), f"**{money(e.total(category=category))}**"]
+        for category in e.categories
+    ]
+    rows.append(["**Total**", *(f"**{money(e.total(m))}**" for m in columns), f"**{money(e.total())}**"])
+    if e.models:
+        rows.append(
+            [
+                "Total with shared costs split evenly",
+                *(money(e.total(m) + e.shared_share) for m in e.models),
+                "",
+                "",
+            ]
+        )
+    lines = [
+        "## Monthly cost of the monitoring",
+        "",
+        f"Estimated from the resources above at {p.region} list prices taken {p.taken} (before the free tier).",
+        "",
+        *_table(header, rows),
+        "",
+    ]
+    if e.free_tier:
+        credit = "; ".join(f"{line.item}: {money(line.monthly)}" for line in e.free_tier)
+        lines += [
+            f"Free tier, if nothing else in the account used it: {money(e.free_tier_credit)} ({credit}), "
+            f"leaving {money(max(0.0, e.total() + e.free_tier_credit))}.",
+            "",
+        ]
+    lines += ["### Assumptions", "", *(f"- {a}" for a in report.assumptions.describe(p, report.region))]
+    lines += [f"- {note}" for note in (*p.notes, *e.notes)]
+    lines += [
+        "",
+        "<details><summary>Line items: quantity × unit price</summary>",
+        "",
+        *_table(
+            ["Category", "Item", "Model", "Quantity", "Unit", "Unit price", "Per month"],
+            [
+                [
+                    line.category,
+                    f"`{line.item}`",
+                    line.model or "shared",
+                    _quantity(line.quantity),
+                    line.unit,
+                    f"${line.unit_price:g}",
+                    money(line.monthly),
+                ]
+                for line in e.lines
+            ],
+            right_from=3,
+        ),
+        "",
+        "</details>",
+    ]
+    if e.bedrock:
+        rows = [
+            [
+                s.model,
+                f"{s.traffic.requests_per_day:,g}",
+                f"{s.traffic.input_tokens:,g} / {s.traffic.output_tokens:,g}",
+                money(s.monthly) if s.monthly is not None else "no input/output price in config",
+            ]
+            for s in e.bedrock
+        ]
+        total = sum(s.monthly or 0.0 for s in e.bedrock)
+        rows.append(["**Total**", "", "", f"**{money(total)}**"])
+        lines += [
+            "",
+            "### Bedrock spend the cost widgets and alarms watch",
+            "",
+            "On-demand token prices from the stack config; cache reads and writes are not modelled.",
+            "",
+            *_table(["Model", "Requests/day", "Tokens in / out per request", "Per month"], rows),
+        ]
+    return lines
+
+
+def _pictures(report: Report) -> list[str]:
+    lines = ["## Dashboards", ""]
+    for picture in report.pictures:
+        lines += [f"### {picture.name}", "", f"{plural(picture.widgets, 'widget')}.", ""]
+        if picture.problems:
+            lines += ["Widgets a reviewer should look at:", *(f"- {p}" for p in picture.problems), ""]
+        lines += [f"![{picture.name}]({picture.path})", ""]
+    if not report.pictures:
+        lines.append("No pictures were drawn (`--no-pictures`, or the stack has no dashboard).")
+    return lines
+
+
+def _diff(report: Report) -> list[str]:
+    d = report.diff
+    if d is None:
+        return []
+    head = [f"## Diff against {report.diff_against}", ""]
+    if d.empty:
+        return [*head, "No resource is added, removed or changed."]
+    lines = [*head, f"{len(d.added)} added, {len(d.removed)} removed, {len(d.changed)} changed.", ""]
+    for title, resources in (("Added", d.added), ("Removed", d.removed)):
+        if resources:
+            lines += [f"### {title}", "", *(f"- `{r['type']}` {r['name']}" for r in resources), ""]
+    if d.changed:
+        lines += ["### Changed", ""]
+        for c in d.changed:
+            lines.append(f"- `{c.type}` {c.name}")
+            for ch in c.changes[:MAX_PATHS_PER_RESOURCE]:
+                old, new = _values(ch.old, ch.new)
+                lines.append(f"  - `{ch.path}`: `` {old} `` → `` {new} ``")
+            if len(c.changes) > MAX_PATHS_PER_RESOURCE:
+                lines.append(f"  - … and {len(c.changes) - MAX_PATHS_PER_RESOURCE} more paths (see diff.json)")
+    return lines
+
+
+def markdown(report: Report) -> str:
+    dashboards = sum(1 for r in report.resources if r["type"] == "aws:cloudwatch/dashboard:Dashboard")
+    head = [
+        f"# Preview of stack `{report.stack}` ({report.region})",
+        "",
+        f"{plural(len(report.resources), 'resource')}, {plural(dashboards, 'dashboard')}; the monitoring costs about "
+        f"**{money(report.estimate.total())} a month** before the free tier.",
+        "",
+    ]
+    sections = [_resources(report), _alarms(report), _cost(report), _pictures(report), _diff(report)]
+    return "\n".join(head + [line for s in sections if s for line in [*s, ""]]).rstrip() + "\n"
+
+
+def terminal(report: Report, out: str) -> str:
+    """A few lines; the details are in summary.md."""
+    e = report.estimate
+    lines = [
+        f"Stack {report.stack} ({report.region}): {plural(len(report.resources), 'resource')} would be created.",
+        f"Monitoring cost: about {money(e.total())}/month before the free tier "
+        f"({report.prices.region} prices of {report.prices.taken}; assumptions in summary.md).",
+    ]
+    problems = sum(len(p.problems) for p in report.pictures)
+    if report.pictures:
+        warn = f"; {plural(problems, 'widget problem')} listed in summary.md" if problems else ""
+        lines.append(f"Dashboards: {plural(len(report.pictures), 'picture')} in {out}/dashboards/{warn}.")
+    if report.diff is not None:
+        d = report.diff
+        lines.append(
+            f"Diff against {report.diff_against}: {len(d.added)} added, {len(d.removed)} removed, "
+            f"{len(d.changed)} changed."
+        )
+    lines.append(f"Written to {out}/: summary.md, resources.json, outputs.json, dashboards/")
+    return "\n".join(lines)

@@ -1,0 +1,371 @@
+"""The llm-monitor CrossGuard policies: plain check functions, and the policy objects built from them.
+
+Each check returns the problems it finds as messages (empty when the resource is fine), so that
+tests can call it directly; the policy objects only report those messages. Properties are the
+engine's camelCase inputs. During ``pulumi preview`` some are unknown (an ARN of a resource not
+created yet); reading one raises ``UnknownValueError``, which CrossGuard turns into "can't run
+during preview" and the check runs again on ``pulumi up``.
+
+Values are Mappings and Sequences (CrossGuard wraps them in proxies), never assumed to be dict
+or list.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from fnmatch import fnmatchcase
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+TOPIC = "aws:sns/topic:Topic"
+TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy"
+METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+COMPOSITE_ALARM = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+IAM_POLICY = "aws:iam/policy:Policy"
+KEY = "aws:kms/key:Key"
+KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
+INVOCATION_LOGGING = "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration"
+
+#: Services where "<service>:*" (or "*") hands over control of data, keys, identities or alerting.
+SENSITIVE_SERVICES = (
+    "bedrock",
+    "cloudwatch",
+    "iam",
+    "kms",
+    "logs",
+    "organizations",
+    "s3",
+    "secretsmanager",
+    "sns",
+    "ssm",
+    "sts",
+)
+#: Global condition keys that stop a service acting on behalf of another account (confused deputy).
+CONFUSED_DEPUTY_KEYS = ("aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths")
+
+Problems = list[str]
+
+
+# --- policy documents ---------------------------------------------------------------------------
+
+
+def document(value: Any) -> Mapping[str, Any]:
+    """A policy document given as JSON text or as an object; empty when there is none."""
+    if value is None or value == "":
+        return {}
+    if isinstance(value, str):
+        parsed = json.loads(value)
+        return parsed if isinstance(parsed, Mapping) else {}
+    return value if isinstance(value, Mapping) else {}
+
+
+def _many(value: Any) -> list[Any]:
+    """IAM lets most elements be one value or a list of them."""
+    if value is None:
+        return []
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        return [value]
+    return list(value)
+
+
+def statements(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [s for s in _many(doc.get("Statement")) if isinstance(s, Mapping)]
+
+
+def _principals(statement: Mapping[str, Any], kind: str) -> list[str]:
+    principal = statement.get("Principal")
+    if principal == "*":
+        return ["*"]
+    if isinstance(principal, Mapping):
+        return [str(p) for p in _many(principal.get(kind))]
+    return []
+
+
+def _condition_keys(statement: Mapping[str, Any]) -> set[str]:
+    condition = statement.get("Condition")
+    if not isinstance(condition, Mapping):
+        return set()
+    return {str(key).lower() for block in condition.values() if isinstance(block, Mapping) for key in block}
+
+
+def _is_account_root(principal: str) -> bool:
+    return principal.startswith("arn:aws") and principal.endswith(":root") and ":iam::" in principal
+
+
+# --- resource checks --------------------------------------------------------------------------------
+
+
+def _aws_managed(key: str, alias: str) -> bool:
+    return key == alias or key.endswith(f":{alias}")
+
+
+def log_group_encryption(props: Mapping[str, Any]) -> Problems:
+    """Encrypted with a customer-managed KMS key."""
+    key = props.get("kmsKeyId")
+    if not key:
+        return ["kmsKeyId is not set: encrypt the log group with a customer-managed KMS key (with rotation)"]
+    if str(key).startswith("alias/aws/") or ":alias/aws/" in str(key):
+        return [f"kmsKeyId {key!r} is an AWS-managed key; use a customer-managed key"]
+    return []
+
+
+def log_group_retention(props: Mapping[str, Any]) -> Problems:
+    """Events expire: retentionInDays is set and not 0 (0 means never expire)."""
+    if not props.get("retentionInDays"):
+        return ["retentionInDays is not set (or 0): log events never expire; set a retention period"]
+    return []
+
+
+def topic_encryption(props: Mapping[str, Any]) -> Problems:
+    """Encrypted with a customer-managed key: CloudWatch cannot publish to a topic under alias/aws/sns."""
+    key = props.get("kmsMasterKeyId")
+    if not key:
+        return ["kmsMasterKeyId is not set: encrypt the topic with a customer-managed KMS key"]
+    if _aws_managed(str(key), "alias/aws/sns"):
+        return [
+            "kmsMasterKeyId is the AWS-managed alias/aws/sns: its key policy cannot grant cloudwatch.amazonaws.com, "
+            "so alarm notifications would be dropped; use a customer-managed key"
+        ]
+    return []
+
+
+def alarm_actions(props: Mapping[str, Any]) -> Problems:
+    """Someone is told when the alarm fires."""
+    problems = []
+    if props.get("actionsEnabled") is False:
+        problems.append("actionsEnabled is false: the alarm changes state silently")
+    if not _many(props.get("alarmActions")):
+        problems.append("alarmActions is empty: nobody is notified when the alarm fires")
+    return problems
+
+
+def confused_deputy(props: Mapping[str, Any]) -> Problems:
+    """A role that an AWS service assumes names the account or resource it acts for."""
+    problems = []
+    for statement in statements(document(props.get("assumeRolePolicy"))):
+        services = _principals(statement, "Service")
+        if statement.get("Effect") != "Allow" or not services:
+            continue
+        if not _condition_keys(statement) & set(CONFUSED_DEPUTY_KEYS):
+            problems.append(
+                f"trust policy lets {', '.join(services)} assume the role without an aws:SourceAccount or "
+                "aws:SourceArn condition (confused deputy)"
+            )
+    return problems
+
+
+def _policy_documents(resource_type: str, props: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    if resource_type in (ROLE_POLICY, IAM_POLICY, KEY, KEY_POLICY, TOPIC, TOPIC_POLICY):
+        yield "policy", document(props.get("policy"))
+    if resource_type == ROLE:
+        for index, inline in enumerate(_many(props.get("inlinePolicies"))):
+            if isinstance(inline, Mapping):
+                yield f"inlinePolicies[{index}]", document(inline.get("policy"))
+
+
+def _wildcard(action: str) -> bool:
+    action = action.lower()
+    return action == "*" or any(fnmatchcase(f"{service}:*", action) for service in SENSITIVE_SERVICES)
+
+
+def wildcard_actions(resource_type: str, props: Mapping[str, Any]) -> Problems:
+    """No Allow of every action ("*", "kms:*", ...) on a sensitive service, and no Allow with NotAction.
+
+    Exception: a key policy's statement for the account root alone. That is KMS's default key
+    policy; without it the key can become unmanageable, and IAM policies still decide who may use it.
+    """
+    problems = []
+    for where, doc in _policy_documents(resource_type, props):
+        for statement in statements(doc):
+            if statement.get("Effect") != "Allow":
+                continue
+            principals = _principals(statement, "AWS")
+            is_key_policy = resource_type in (KEY, KEY_POLICY)
+            if is_key_policy and principals and all(_is_account_root(p) for p in principals):
+                continue
+            if "NotAction" in statement:
+                problems.append(f"{where}: an Allow with NotAction grants everything not listed")
+            wild = [a for a in _many(statement.get("Action")) if _wildcard(str(a))]
+            if wild:
+                problems.append(f"{where}: allows {', '.join(map(str, wild))}; list the actions needed instead")
+    return problems
+
+
+def key_rotation(props: Mapping[str, Any]) -> Problems:
+    """Customer-managed keys rotate their key material."""
+    if props.get("enableKeyRotation") is not True:
+        return ["enableKeyRotation is not true: turn on automatic rotation of the key material"]
+    return []
+
+
+# --- stack checks ---------------------------------------------------------------------------------------
+
+
+def _linked(resource: PolicyResource, target: PolicyResource, prop: str, value: Any) -> bool:
+    """``resource`` points at ``target`` through input ``prop`` (by dependency, or by equal value)."""
+    if target in resource.property_dependencies.get(prop, []) or target in resource.dependencies:
+        return True
+    return value is not None and value == resource.props.get(prop)
+
+
+def _denies_insecure_transport(doc: Mapping[str, Any], action: str) -> bool:
+    for statement in statements(doc):
+        condition = statement.get("Condition")
+        if statement.get("Effect") != "Deny" or not isinstance(condition, Mapping):
+            continue
+        everyone = statement.get("Principal") == "*" or "*" in _principals(statement, "AWS")
+        covers = any(fnmatchcase(action.lower(), str(a).lower()) for a in _many(statement.get("Action")))
+        insecure = any(
+            str(key).lower() == "aws:securetransport" and str(value).lower() == "false"
+            for operator, block in condition.items()
+            if str(operator) in ("Bool", "BoolIfExists") and isinstance(block, Mapping)
+            for key, value in block.items()
+        )
+        if everyone and covers and insecure:
+            return True
+    return False
+
+
+def topics_tls_only(resources: Iterable[PolicyResource]) -> list[tuple[str, str]]:
+    """(urn, message) for each topic no policy denies sns:Publish over plain HTTP."""
+    resources = list(resources)
+    policies = [r for r in resources if r.resource_type == TOPIC_POLICY]
+    problems = []
+    for topic in (r for r in resources if r.resource_type == TOPIC):
+        docs = [document(topic.props.get("policy"))]
+        docs += [document(p.props.get("policy")) for p in policies if _linked(p, topic, "arn", topic.props.get("arn"))]
+        if not any(_denies_insecure_transport(doc, "sns:Publish") for doc in docs):
+            problems.append(
+                (
+                    topic.urn,
+                    "no topic policy denies sns:Publish when aws:SecureTransport is false; add a Deny for "
+                    "Principal * with that condition",
+                )
+            )
+    return problems
+
+
+def invocation_log_groups_protected(resources: Iterable[PolicyResource]) -> list[tuple[str, str]]:
+    """(urn, message) for each log group receiving Bedrock invocation logs that nothing protects.
+
+    Protected means any of: Pulumi ``protect``, CloudWatch Logs deletion protection
+    (``deletionProtectionEnabled``), or ``skipDestroy`` (destroy leaves the group in AWS).
+    ``retainOnDelete`` has the effect of ``skipDestroy`` but CrossGuard does not show it to policies.
+    """
+    resources = list(resources)
+    problems = []
+    for config in (r for r in resources if r.resource_type == INVOCATION_LOGGING):
+        cloudwatch = (config.props.get("loggingConfig") or {}).get("cloudwatchConfig") or {}
+        name = cloudwatch.get("logGroupName")
+        for group in (r for r in resources if r.resource_type == LOG_GROUP):
+            receives = group.props.get("name") == name or group in config.property_dependencies.get("loggingConfig", [])
+            if not receives:
+                continue
+            props = group.props
+            if not (group.opts.protect or props.get("deletionProtectionEnabled") or props.get("skipDestroy")):
+                problems.append(
+                    (
+                        group.urn,
+                        f"log group {props.get('name')!r} holds Bedrock invocation logs (prompts and completions) "
+                        "but nothing stops its deletion: set protect, deletionProtectionEnabled or skipDestroy",
+                    )
+                )
+    return problems
+
+
+# --- the policies ---------------------------------------------------------------------------------------
+
+
+def _for_types(types: tuple[str, ...], check: Callable[[Mapping[str, Any]], Problems]) -> Any:
+    def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+        if args.resource_type in types:
+            for message in check(args.props):
+                report(message, None)
+
+    return validate
+
+
+def _validate_wildcards(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    for message in wildcard_actions(args.resource_type, args.props):
+        report(message, None)
+
+
+def _stack(check: Callable[[Iterable[PolicyResource]], list[tuple[str, str]]]) -> Any:
+    def validate(args: StackValidationArgs, report: ReportViolation) -> None:
+        for urn, message in check(args.resources):
+            report(message, urn)
+
+    return validate
+
+
+MANDATORY = EnforcementLevel.MANDATORY
+
+POLICIES: list[ResourceValidationPolicy | StackValidationPolicy] = [
+    ResourceValidationPolicy(
+        name="log-group-customer-managed-key",
+        description="CloudWatch log groups are encrypted with a customer-managed KMS key.",
+        validate=_for_types((LOG_GROUP,), log_group_encryption),
+        enforcement_level=MANDATORY,
+    ),
+    ResourceValidationPolicy(
+        name="log-group-retention",
+        description="CloudWatch log groups have a retention period (events do not live forever).",
+        validate=_for_types((LOG_GROUP,), log_group_retention),
+        enforcement_level=MANDATORY,
+    ),
+    ResourceValidationPolicy(
+        name="sns-topic-customer-managed-key",
+        description="SNS topics are encrypted with a customer-managed KMS key (not alias/aws/sns).",
+        validate=_for_types((TOPIC,), topic_encryption),
+        enforcement_level=MANDATORY,
+    ),
+    StackValidationPolicy(
+        name="sns-topic-tls-only",
+        description="Every SNS topic's policy denies sns:Publish without TLS (aws:SecureTransport false).",
+        validate=_stack(topics_tls_only),
+        enforcement_level=MANDATORY,
+    ),
+    ResourceValidationPolicy(
+        name="alarm-has-actions",
+        description="Every CloudWatch alarm has alarm actions and actions enabled.",
+        validate=_for_types((METRIC_ALARM, COMPOSITE_ALARM), alarm_actions),
+        enforcement_level=MANDATORY,
+    ),
+    ResourceValidationPolicy(
+        name="service-role-confused-deputy",
+        description="Roles assumed by AWS services carry aws:SourceAccount or aws:SourceArn conditions.",
+        validate=_for_types((ROLE,), confused_deputy),
+        enforcement_level=MANDATORY,
+    ),
+    ResourceValidationPolicy(
+        name="no-wildcard-actions-on-sensitive-services",
+        description="IAM, key and topic policies allow no '*' or '<service>:*' on sensitive services, nor NotAction.",
+        validate=_validate_wildcards,
+        enforcement_level=MANDATORY,
+    ),
+    ResourceValidationPolicy(
+        name="kms-key-rotation",
+        description="Customer-managed KMS keys rotate their key material.",
+        validate=_for_types((KEY,), key_rotation),
+        enforcement_level=MANDATORY,
+    ),
+    StackValidationPolicy(
+        name="invocation-log-groups-protected",
+        description="Log groups receiving Bedrock invocation logs are protected from deletion.",
+        validate=_stack(invocation_log_groups_protected),
+        enforcement_level=MANDATORY,
+    ),
+]
