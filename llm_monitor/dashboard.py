@@ -223,7 +223,7 @@ def alarm_status(title: str, alarm_arns: Sequence[str], region: str, *, width: i
 
 
 def _price_summary(model: ModelSettings) -> str:
-    parts = [f"{kind} ${price:g}" for kind, price in model.prices.items() if price is not None]
+    parts = [f"{kind} ${number(price)}" for kind, price in model.prices.items() if price is not None]
     return "Prices per 1K tokens: " + ", ".join(parts) if parts else "No prices configured (no cost graphs)."
 
 

@@ -24,6 +24,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from botocore.loaders import Loader  # type: ignore[import-untyped]
@@ -35,6 +36,7 @@ from botocore.model import (  # type: ignore[import-untyped]
     Shape,
     StructureShape,
 )
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 SERVICES = ("cloudwatch", "logs", "sns", "kms", "iam", "bedrock")
 
@@ -452,15 +454,68 @@ def dashboard_name_rule() -> tuple[int, re.Pattern[str]]:
     return int(match.group(1)), re.compile(r"[A-Za-z0-9_-]+")
 
 
+# --- DashboardBody
+
+#: The JSON Schema written from AWS's "Dashboard Body Structure and Syntax", the page PutDashboard's
+#: DashboardBody documentation points to.
+DASHBOARD_SCHEMA = json.loads(Path(__file__).with_name("dashboard-body.schema.json").read_text(encoding="utf-8"))
+_VALIDATOR = Draft202012Validator(DASHBOARD_SCHEMA)
+GRID_COLUMNS = 24
+#: Metrics and expressions per dashboard, those only used in math included (CloudWatch quotas page).
+MAX_METRICS_PER_DASHBOARD = 2500
+
+
+def schema_errors(body: dict[str, Any]) -> list[str]:
+    """Where ``body`` breaks the dashboard body schema (JSON pointer: message)."""
+    return [f"/{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in _VALIDATOR.iter_errors(body)]
+
+
+def layout_errors(body: dict[str, Any]) -> list[str]:
+    """What the schema cannot say: grid overflow, overlaps, misplaced options objects, too many metrics."""
+    problems = []
+    placed = [w for w in body["widgets"] if "x" in w]
+    for i, w in enumerate(placed):
+        width, height = w.get("width", 6), w.get("height", 6)
+        if w["x"] + width > GRID_COLUMNS:
+            problems.append(f"widget {i} ({w['properties'].get('title')!r}) ends at column {w['x'] + width}")
+        for j, other in enumerate(placed[:i]):
+            if (
+                w["x"] < other["x"] + other.get("width", 6)
+                and other["x"] < w["x"] + width
+                and w["y"] < other["y"] + other.get("height", 6)
+                and other["y"] < w["y"] + height
+            ):
+                problems.append(f"widgets {j} and {i} overlap")
+    count = 0
+    for w in body["widgets"]:
+        for entry in w["properties"].get("metrics", []):
+            count += 1
+            if any(isinstance(item, dict) for item in entry[1:-1]):
+                problems.append(f"{w['properties'].get('title')!r}: an options object must be the entry's last item")
+            if not isinstance(entry[0], dict) and len([v for v in entry if not isinstance(v, dict)]) % 2:
+                problems.append(f"{w['properties'].get('title')!r}: {entry[:2]} has a dimension name without a value")
+    if count > MAX_METRICS_PER_DASHBOARD:
+        problems.append(f"{count} metrics and expressions; CloudWatch allows {MAX_METRICS_PER_DASHBOARD} per dashboard")
+    return problems
+
+
 def _put_dashboard(params: dict[str, Any]) -> Iterator[str]:
     longest, chars = dashboard_name_rule()
     name = str(params.get("DashboardName", ""))
     if len(name) > longest or not chars.fullmatch(name):
         yield f"cloudwatch:PutDashboard.DashboardName: {name!r}: at most {longest} of A-Z a-z 0-9 - _"
+    read(
+        r"Dashboard Body Structure and Syntax",
+        _raw_member_doc("cloudwatch", "PutDashboardInput", "DashboardBody"),
+        "PutDashboard",
+    )
     try:
-        json.loads(params.get("DashboardBody", ""))
+        body = json.loads(params.get("DashboardBody", ""))
     except ValueError as exc:
         yield f"cloudwatch:PutDashboard.DashboardBody: not JSON ({exc})"
+        return
+    for problem in schema_errors(body) + layout_errors(body):
+        yield f"cloudwatch:PutDashboard.DashboardBody{problem if problem.startswith('/') else ': ' + problem}"
 
 
 @functools.cache

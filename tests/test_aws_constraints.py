@@ -22,10 +22,12 @@ from tests.program import Preview, models, preview, stack_config
 
 @pytest.fixture(scope="module")
 def wide(tmp_path_factory: pytest.TempPathFactory) -> Preview:
-    """The prod config (every feature on) with 20 more models."""
+    """The prod config (every feature on) with 50 more models: several dashboards, nested alarm roll-ups."""
     config = stack_config("prod")
-    config["llm-monitor:models"] = config["llm-monitor:models"] + models(20, inputTokenPrice=0.001)
-    return preview(Path(tmp_path_factory.mktemp("wide")), "wide", config)
+    config["llm-monitor:models"] = config["llm-monitor:models"] + models(50, inputTokenPrice=0.001)
+    run = preview(Path(tmp_path_factory.mktemp("wide")), "wide", config)
+    assert len(run.of_type("aws:cloudwatch/dashboard:Dashboard")) > 1
+    return run
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod", "wide"])

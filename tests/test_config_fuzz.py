@@ -231,7 +231,7 @@ def test_the_stack_files_parse() -> None:
         parse_settings(as_engine_strings(config))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(case=malformed(), encode=st.booleans())
 def test_malformed_configs_raise_config_error_naming_each_path(
     case: tuple[dict[str, Any], list[Mutation]], encode: bool
@@ -252,7 +252,7 @@ JSON = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(data=st.data())
 def test_arbitrary_values_give_settings_or_config_error(data: st.DataObject) -> None:
     """Replace any top-level keys, or values anywhere inside them, with arbitrary JSON."""

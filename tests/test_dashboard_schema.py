@@ -14,7 +14,6 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,49 +22,13 @@ from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from llm_monitor import catalogue as cat
 from llm_monitor.catalogue import Metric
 from tests import aws_constraints as ac
+from tests.aws_constraints import layout_errors, schema_errors
 from tests.bodies import expressions, plain_metrics
 from tests.program import DASHBOARD, Preview
 
-SCHEMA = json.loads(Path(__file__).with_name("dashboard-body.schema.json").read_text(encoding="utf-8"))
-VALIDATOR = Draft202012Validator(SCHEMA)
-GRID_COLUMNS = 24
-#: Metrics and expressions per dashboard, those only used in math included (CloudWatch quotas page).
-MAX_METRICS_PER_DASHBOARD = 2500
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
-
-
-def schema_errors(body: dict[str, Any]) -> list[str]:
-    return [f"/{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in VALIDATOR.iter_errors(body)]
-
-
-def layout_errors(body: dict[str, Any]) -> list[str]:
-    """Grid overflow, overlapping widgets, misplaced options objects, too many metrics."""
-    problems = []
-    placed = [w for w in body["widgets"] if "x" in w]
-    for i, w in enumerate(placed):
-        width, height = w.get("width", 6), w.get("height", 6)
-        if w["x"] + width > GRID_COLUMNS:
-            problems.append(f"widget {i} ({w['properties'].get('title')!r}) ends at column {w['x'] + width}")
-        for j, other in enumerate(placed[:i]):
-            if (
-                w["x"] < other["x"] + other.get("width", 6)
-                and other["x"] < w["x"] + width
-                and w["y"] < other["y"] + other.get("height", 6)
-                and other["y"] < w["y"] + height
-            ):
-                problems.append(f"widgets {j} and {i} overlap")
-    count = 0
-    for w in body["widgets"]:
-        for entry in w["properties"].get("metrics", []):
-            count += 1
-            if any(isinstance(item, dict) for item in entry[1:-1]):
-                problems.append(f"{w['properties'].get('title')!r}: an options object must be the entry's last item")
-            if not isinstance(entry[0], dict) and len([v for v in entry if not isinstance(v, dict)]) % 2:
-                problems.append(f"{w['properties'].get('title')!r}: {entry[:2]} has a dimension name without a value")
-    if count > MAX_METRICS_PER_DASHBOARD:
-        problems.append(f"{count} metrics and expressions; CloudWatch allows {MAX_METRICS_PER_DASHBOARD} per dashboard")
-    return problems
+SCHEMA = ac.DASHBOARD_SCHEMA
 
 
 # --- what the stack reads and publishes -------------------------------------------------------------
