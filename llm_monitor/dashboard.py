@@ -197,8 +197,11 @@ def log_table(title: str, query: str, region: str, *, width: int = 12, height: i
     return Widget("log", width, height, {"title": title, "region": region, "query": query, "view": view})
 
 
-def alarm_status(title: str, alarm_arns: Sequence[str], region: str, *, width: int = GRID_COLUMNS) -> list[Widget]:
-    """Alarm-status widgets, 100 alarms each (the widget's limit)."""
+def alarm_status(title: str, alarm_arns: Sequence[str], *, width: int = GRID_COLUMNS) -> list[Widget]:
+    """Alarm-status widgets, 100 alarms each (the widget's limit).
+
+    No ``region`` property: the body reference lists none for alarm widgets; each ARN names its Region.
+    """
     chunks = [
         alarm_arns[i : i + MAX_ALARMS_PER_ALARM_WIDGET] for i in range(0, len(alarm_arns), MAX_ALARMS_PER_ALARM_WIDGET)
     ]
@@ -209,7 +212,6 @@ def alarm_status(title: str, alarm_arns: Sequence[str], region: str, *, width: i
             max(2, min(12, 1 + (len(chunk) + 3) // 4)),
             {
                 "title": title if len(chunks) == 1 else f"{title} ({n + 1}/{len(chunks)})",
-                "region": region,
                 "alarms": list(chunk),
                 "sortBy": "stateUpdatedTimestamp",
                 "states": ["ALARM", "INSUFFICIENT_DATA", "OK"],
@@ -648,7 +650,7 @@ def build_dashboards(settings: Settings, *, project: str, stack: str, extras: Ex
     extras = extras or Extras()
     first: list[Section] = []
     if extras.alarm_arns:
-        widgets = alarm_status("Bedrock alarms", extras.alarm_arns, settings.region)
+        widgets = alarm_status("Bedrock alarms", extras.alarm_arns)
         first.append(Section("alarms", [[w] for w in widgets]))
     if settings.dashboard.account_overview:
         first.append(overview_section(settings))

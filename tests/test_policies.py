@@ -84,21 +84,7 @@ def violations(policy: ResourceValidationPolicy | StackValidationPolicy, resourc
 # --- every stack file passes ----------------------------------------------------------------------
 
 
-# The dev stack keeps its invocation log group with retain_on_delete only, which CrossGuard does not
-# pass to policies (pulumi-policy 1.21 PolicyResourceOptions has no retainOnDelete); a `pulumi
-# preview --policy-pack policy` of dev would report it. Setting the LogGroup's skipDestroy input
-# (the provider-side equivalent) in components/logs.py makes it visible; strict, so this marker
-# fails as soon as that lands and must then be removed.
-RETAIN_INVISIBLE = pytest.mark.xfail(
-    strict=True, reason="dev invocation log group is retained via retain_on_delete, invisible to CrossGuard"
-)
-STACK_POLICY_PAIRS = [
-    pytest.param(
-        stack, name, marks=RETAIN_INVISIBLE if (stack, name) == ("dev", "invocation-log-groups-protected") else ()
-    )
-    for stack in ("dev", "prod")
-    for name in sorted(BY_NAME)
-]
+STACK_POLICY_PAIRS = [(stack, name) for stack in ("dev", "prod") for name in sorted(BY_NAME)]
 
 
 @pytest.mark.parametrize(("stack", "name"), STACK_POLICY_PAIRS)

@@ -66,6 +66,9 @@ class LogGroups(pulumi.ComponentResource):
                 # STANDARD: the Infrequent Access class has no metric filters.
                 log_group_class="STANDARD",
                 deletion_protection_enabled=spec.protect,
+                # The provider-side twin of retain_on_delete: visible to policy packs, and kept
+                # even if the stack's state is moved to a program without this option.
+                skip_destroy=True,
                 opts=keep,
             )
             aws.cloudwatch.LogDataProtectionPolicy(
