@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,7 +27,7 @@ from pulumi_policy import (
 from pulumi_policy.proxy import unknown_checking_proxy
 
 from policy import policies as pp
-from tests.program import ROOT, Preview
+from tests.program import ROOT, Preview, models, preview
 
 Resource = dict[str, Any]
 BY_NAME = {p.name: p for p in pp.POLICIES}
@@ -91,6 +92,15 @@ STACK_POLICY_PAIRS = [(stack, name) for stack in ("dev", "prod") for name in sor
 def test_stack_files_pass_every_policy(stack: str, name: str, request: pytest.FixtureRequest) -> None:
     run: Preview = request.getfixturevalue(stack)
     assert violations(BY_NAME[name], run.resources) == []
+
+
+def test_a_stack_with_a_nested_roll_up_passes_every_policy(tmp_path: Path) -> None:
+    # 40 models give more than 100 alarms: the roll-up is split into silent parts under one top.
+    run = preview(
+        tmp_path, "wide", {"aws:region": "us-east-1", "llm-monitor:models": models(40, inputTokenPrice=0.001)}
+    )
+    assert len(run.of_type(pp.COMPOSITE_ALARM)) > 1
+    assert {name: violations(policy, run.resources) for name, policy in BY_NAME.items()} == {n: [] for n in BY_NAME}
 
 
 APPLIES_TO = {
@@ -225,6 +235,25 @@ CASES: list[tuple[str, list[Resource], list[Resource], str]] = [
         "alarm-has-actions",
         [res(pp.COMPOSITE_ALARM, alarmActions=[TOPIC_ARN])],
         [res(pp.COMPOSITE_ALARM, alarmActions=[])],
+        "alarmActions is empty",
+    ),
+    (
+        # A silent part of a nested roll-up passes only while a roll-up above it names it.
+        "alarm-has-actions",
+        [
+            res(pp.COMPOSITE_ALARM, "part", alarmName="health-part-1", alarmActions=[], alarmRule='ALARM("a")'),
+            res(
+                pp.COMPOSITE_ALARM,
+                "top",
+                alarmName="health",
+                alarmActions=[TOPIC_ARN],
+                alarmRule='ALARM("health-part-1")',
+            ),
+        ],
+        [
+            res(pp.COMPOSITE_ALARM, "part", alarmName="health-part-1", alarmActions=[], alarmRule='ALARM("a")'),
+            res(pp.COMPOSITE_ALARM, "top", alarmName="health", alarmActions=[TOPIC_ARN], alarmRule='ALARM("other")'),
+        ],
         "alarmActions is empty",
     ),
     (
