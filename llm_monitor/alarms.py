@@ -412,16 +412,19 @@ class _ModelAlarms:
         p = rule.period_seconds
         self._line(cat.INVOCATIONS, f"Error-rate alarm: {rule.threshold:g}%", rule.threshold)
         # Invocations counts every request Bedrock accepted, including ones that later failed
-        # (current user guide; an older revision said "successful"), so errors are a share of it,
-        # as on the dashboard's rate graph.
+        # (current user guide), so errors are a share of it, as on the dashboard's rate graph. An
+        # older revision says "successful requests": then a total outage has errors but no
+        # Invocations, so the denominator is the larger of the two and such a period reads 100%.
         queries = (
             self._metric("inv", cat.INVOCATIONS, p, "Invocations"),
             self._metric("ce", cat.INVOCATION_CLIENT_ERRORS, p, "Client errors"),
             self._metric("se", cat.INVOCATION_SERVER_ERRORS, p, "Server errors"),
+            Query("err", "Errors", expression="FILL(ce,0)+FILL(se,0)"),
+            Query("req", "Requests", expression="MAX([FILL(inv,0), err])"),
             Query(
                 "rate",
                 "Error rate (%)",
-                expression=f"IF(inv >= {rule.min_invocations}, 100*(FILL(ce,0)+FILL(se,0))/inv, 0)",
+                expression=f"IF(req >= {rule.min_invocations}, 100*err/req, 0)",
                 return_data=True,
             ),
         )
@@ -540,12 +543,15 @@ class _ModelAlarms:
     def anomaly(self, rule: InvocationAnomalyAlarm) -> MetricAlarmSpec | None:
         if not rule.enabled:
             return None
-        # The band alarm returns both the watched metric and its band (the documented shape).
-        inv = replace(self._metric("inv", cat.INVOCATIONS, rule.period_seconds, "Invocations"), return_data=True)
+        # The band alarm returns both the watched series and its band (the documented shape). The
+        # series is FILL(inv, 0): Bedrock publishes nothing for a minute without calls, so without it
+        # traffic dropping to zero would be missing data, never "below the band".
+        inv = self._metric("inv", cat.INVOCATIONS, rule.period_seconds, "Invocations")
+        filled = Query("calls", "Invocations (0 when none)", expression="FILL(inv,0)", return_data=True)
         band = Query(
             "band",
             "Expected invocations",
-            expression=f"ANOMALY_DETECTION_BAND(inv, {number(rule.band_width)})",
+            expression=f"ANOMALY_DETECTION_BAND(calls, {number(rule.band_width)})",
             return_data=True,
         )
         return self._spec(
@@ -558,7 +564,7 @@ class _ModelAlarms:
                 "fail before they reach Bedrock.",
             ),
             comparison=BAND_COMPARISONS[rule.direction],
-            queries=(inv, band),
+            queries=(inv, filled, band),
             threshold_metric_id=band.id,
         )
 
@@ -723,9 +729,11 @@ def _check_queries(name: str, queries: Sequence[Query], band: str | None) -> Non
         raise ValueError(f"alarm {name}: exactly one expression must return data, not {returned}")
     if band is not None:
         (band_query,) = [q for q in expressions if q.id == band]
-        watched = [q.id for q in metrics if q.return_data]
-        if not (band_query.expression or "").startswith("ANOMALY_DETECTION_BAND(") or len(watched) != 1:
-            raise ValueError(f"alarm {name}: a band alarm returns one metric and its ANOMALY_DETECTION_BAND")
+        # The watched series may be a metric or an expression (a band on math is documented).
+        watched = [q for q in returned if q != band]
+        expected = f"ANOMALY_DETECTION_BAND({watched[0]}," if len(watched) == 1 else None
+        if expected is None or not (band_query.expression or "").startswith(expected):
+            raise ValueError(f"alarm {name}: a band alarm returns one series and its ANOMALY_DETECTION_BAND")
 
 
 def _check_description(name: str, description: str) -> None:

@@ -508,10 +508,11 @@ def overview_section(settings: Settings) -> Section:
 
 def _unlisted_models(settings: Settings, period: int) -> Widget:
     """Invocations of models the config does not list: spot shadow usage at a glance."""
-    excluded = " OR ".join(f'"{m.id}"' for m in settings.models)
+    # One `NOT Property="value"` term per model: the form the metrics search syntax documents.
+    excluded = " ".join(f'NOT {cat.MODEL_ID}="{m.id}"' for m in settings.models)
     title = "Invocations of models not in this stack's config"
     try:
-        query = search(cat.INVOCATIONS, cat.BY_MODEL, "Sum", period, f"NOT {cat.MODEL_ID}=({excluded})")
+        query = search(cat.INVOCATIONS, cat.BY_MODEL, "Sum", period, excluded)
     except ValueError:
         # Too many configured models to spell out in one SEARCH (1,024 characters).
         return text(

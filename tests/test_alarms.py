@@ -55,6 +55,7 @@ def evaluate(expression: str, values: Mapping[str, float | None], period: int) -
         "FILL": lambda value, default: default if value is None else value,
         "IF": lambda condition, yes, no: yes if condition else no,
         "PERIOD": lambda _: period,
+        "MAX": max,  # MAX([a, b]): the larger value at each timestamp
     }
     return float(eval(expression, {"__builtins__": {}}, {**functions, **values}))
 
@@ -117,10 +118,21 @@ def test_error_rate_is_client_plus_server_errors_over_invocations() -> None:
         "ce": ("InvocationClientErrors", "Sum"),
         "se": ("InvocationServerErrors", "Sum"),
     }
-    assert evaluate(returned.expression or "", {"inv": 200, "ce": 6, "se": 4}, 300) == pytest.approx(5.0)
-    assert evaluate(returned.expression or "", {"inv": 200, "ce": None, "se": 4}, 300) == pytest.approx(2.0)
+
+    def rate(**values: float | None) -> float:
+        namespace = dict(values)
+        for query in alarm.queries:  # intermediate expressions in order, as CloudWatch resolves ids
+            if query.expression and not query.return_data:
+                namespace[query.id] = evaluate(query.expression, namespace, 300)
+        return evaluate(returned.expression or "", namespace, 300)
+
+    assert rate(inv=200, ce=6, se=4) == pytest.approx(5.0)
+    assert rate(inv=200, ce=None, se=4) == pytest.approx(2.0)
     # Fewer invocations than minInvocations (20): thin traffic never breaches.
-    assert evaluate(returned.expression or "", {"inv": 10, "ce": 10, "se": 0}, 300) == 0
+    assert rate(inv=10, ce=10, se=0) == 0
+    # Under the older reading of Invocations (successful calls only) a total outage has errors and
+    # no Invocations datapoint: it must read 100%, not go quiet.
+    assert rate(inv=None, ce=15, se=15) == pytest.approx(100.0)
 
 
 def test_throttle_rate_is_a_share_of_attempts() -> None:
@@ -191,8 +203,11 @@ def test_anomaly_band_alarm_is_off_by_default_and_shaped_as_documented() -> None
     assert "threshold" not in inputs
     assert inputs["comparison_operator"] == "GreaterThanUpperThreshold"
     band = next(q for q in inputs["metric_queries"] if q["id"] == inputs["threshold_metric_id"])
-    assert band["expression"] == "ANOMALY_DETECTION_BAND(inv, 3)"
-    assert [q["id"] for q in inputs["metric_queries"] if q["return_data"]] == ["inv", "band"]
+    assert band["expression"] == "ANOMALY_DETECTION_BAND(calls, 3)"
+    assert [q["id"] for q in inputs["metric_queries"] if q["return_data"]] == ["calls", "band"]
+    # The watched series is filled, so zero traffic falls below the band instead of going missing.
+    (calls,) = [q for q in inputs["metric_queries"] if q["id"] == "calls"]
+    assert calls["expression"] == "FILL(inv,0)"
     watched = next(q for q in inputs["metric_queries"] if q["id"] == "inv")
     assert watched["metric"]["metric_name"] == INVOCATIONS.name
 

@@ -149,6 +149,9 @@ def test_bedrock_logs_into_the_invocation_group_through_a_least_privilege_role(
     assert cloudwatch["logGroupName"] == invocations
     assert cloudwatch["roleArn"] == f"arn:aws:iam::{ACCOUNT}:role/{role['name']}"
     assert policy["urn"] in logging["options"]["dependsOn"]
+    # Masking must exist before the first record arrives: it applies only to later events.
+    (masking,) = [r for r in run.of_type(PROTECTION) if r["inputs"]["logGroupName"] == invocations]
+    assert masking["urn"] in logging["options"]["dependsOn"]
     configured = stack_config(stack)["llm-monitor:logs"]["invocationLogging"]
     delivered = {
         t

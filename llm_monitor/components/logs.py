@@ -57,6 +57,7 @@ class LogGroups(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.log_groups = {}
+        self.data_protection: dict[str, aws.cloudwatch.LogDataProtectionPolicy] = {}
         for group in spec.groups:
             log_group = aws.cloudwatch.LogGroup(
                 f"{name}-{group.key}",
@@ -71,7 +72,7 @@ class LogGroups(pulumi.ComponentResource):
                 skip_destroy=True,
                 opts=keep,
             )
-            aws.cloudwatch.LogDataProtectionPolicy(
+            self.data_protection[group.key] = aws.cloudwatch.LogDataProtectionPolicy(
                 f"{name}-{group.key}-data-protection",
                 log_group_name=log_group.name,
                 policy_document=group.data_protection_policy,
@@ -94,6 +95,7 @@ class BedrockInvocationLogging(pulumi.ComponentResource):
         name: str,
         spec: InvocationLoggingSpec,
         log_group: aws.cloudwatch.LogGroup,
+        masking: aws.cloudwatch.LogDataProtectionPolicy,
         account_id: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -131,7 +133,8 @@ class BedrockInvocationLogging(pulumi.ComponentResource):
                 "video_data_delivery_enabled": spec.delivers("video"),
             },
             # After the write permission, as in the provider's example: Bedrock validates the destination.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
+            # After the masking policy too: it applies only to events ingested once it exists.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy, masking]),
         )
         self.register_outputs({"roleArn": role.arn})
 
@@ -191,6 +194,7 @@ class InvocationLogs(pulumi.ComponentResource):
                 f"{name}-bedrock",
                 spec.logging,
                 groups.log_groups[INVOCATIONS],
+                groups.data_protection[INVOCATIONS],
                 args.account_id,
                 opts=pulumi.ResourceOptions(parent=self),
             )
