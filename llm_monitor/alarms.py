@@ -44,7 +44,7 @@ from llm_monitor.config.alarms import (
 )
 from llm_monitor.config.models import ModelSettings
 from llm_monitor.dashboard import Dashboard
-from llm_monitor.mathexpr import fill_sum, number
+from llm_monitor.mathexpr import ATTEMPTS, ERRORS, REQUESTS, fill_sum, number
 
 # CloudWatch limits (botocore cloudwatch model: AlarmName, AlarmDescription, AlarmRule, PutMetricAlarm.Metrics).
 MAX_ALARM_NAME = 255
@@ -411,16 +411,13 @@ class _ModelAlarms:
             return None
         p = rule.period_seconds
         self._line(cat.INVOCATIONS, f"Error-rate alarm: {rule.threshold:g}%", rule.threshold)
-        # Invocations counts every request Bedrock accepted, including ones that later failed
-        # (current user guide), so errors are a share of it, as on the dashboard's rate graph. An
-        # older revision says "successful requests": then a total outage has errors but no
-        # Invocations, so the denominator is the larger of the two and such a period reads 100%.
+        # Denominators: see llm_monitor.mathexpr (shared with the dashboard's rate graph).
         queries = (
             self._metric("inv", cat.INVOCATIONS, p, "Invocations"),
             self._metric("ce", cat.INVOCATION_CLIENT_ERRORS, p, "Client errors"),
             self._metric("se", cat.INVOCATION_SERVER_ERRORS, p, "Server errors"),
-            Query("err", "Errors", expression="FILL(ce,0)+FILL(se,0)"),
-            Query("req", "Requests", expression="MAX([FILL(inv,0), err])"),
+            Query("err", "Errors", expression=ERRORS),
+            Query("req", "Requests", expression=REQUESTS),
             Query(
                 "rate",
                 "Error rate (%)",
@@ -449,11 +446,11 @@ class _ModelAlarms:
             return None
         p = rule.period_seconds
         self._line(cat.INVOCATIONS, f"Throttle-rate alarm: {rule.threshold:g}%", rule.threshold)
-        # Throttled requests are not in Invocations: the share is of all attempts.
+        # Denominator: attempts (see llm_monitor.mathexpr).
         queries = (
             self._metric("inv", cat.INVOCATIONS, p, "Invocations"),
             self._metric("th", cat.INVOCATION_THROTTLES, p, "Throttles"),
-            Query("att", "Attempts", expression="FILL(inv,0)+FILL(th,0)"),
+            Query("att", "Attempts", expression=ATTEMPTS),
             Query(
                 "rate",
                 "Throttle rate (%)",

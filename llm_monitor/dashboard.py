@@ -18,7 +18,7 @@ from llm_monitor.aws import dashboard_url
 from llm_monitor.catalogue import Metric
 from llm_monitor.config import Settings
 from llm_monitor.config.models import ModelSettings
-from llm_monitor.mathexpr import fill_sum, number
+from llm_monitor.mathexpr import ATTEMPTS, ERRORS, REQUESTS, fill_sum, number
 
 # CloudWatch limits (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html
 # and the dashboard body reference).
@@ -305,10 +305,7 @@ def model_section(model: ModelSettings, settings: Settings, extras: Extras) -> S
         y_label="Count",
         annotations=notes(cat.INVOCATION_SERVER_ERRORS) + notes(cat.INVOCATION_THROTTLES),
     )
-    # Error rates use Invocations as the denominator: the current user guide counts every
-    # request Bedrock accepted in Invocations, including those that later failed, so errors are
-    # a subset of it. Throttled requests are not in Invocations, so the throttle rate divides by
-    # Invocations + Throttles: the share of attempts that were turned away.
+    # Denominators: see llm_monitor.mathexpr (shared with the rate alarms).
     rates = graph(
         "Error and throttle rate (%)",
         [
@@ -316,9 +313,13 @@ def model_section(model: ModelSettings, settings: Settings, extras: Extras) -> S
             model_metric(cat.INVOCATION_CLIENT_ERRORS, model, id="ce", visible=False),
             model_metric(cat.INVOCATION_SERVER_ERRORS, model, id="se", visible=False),
             model_metric(cat.INVOCATION_THROTTLES, model, id="th", visible=False),
-            expression("100*FILL(ce,0)/inv", "cer", "Client error %", color=COLOURS["client"]),
-            expression("100*FILL(se,0)/inv", "ser", "Server error %", color=COLOURS["server"]),
-            expression("100*FILL(th,0)/(inv+FILL(th,0))", "thr", "Throttle %", color=COLOURS["throttles"]),
+            expression(ERRORS, "err", "Errors", visible=False),
+            expression(REQUESTS, "req", "Requests", visible=False),
+            expression(ATTEMPTS, "att", "Attempts", visible=False),
+            expression("100*err/req", "er", "Error %", color=COLOURS["total"]),
+            expression("100*FILL(ce,0)/req", "cer", "Client error %", color=COLOURS["client"]),
+            expression("100*FILL(se,0)/req", "ser", "Server error %", color=COLOURS["server"]),
+            expression("100*FILL(th,0)/att", "thr", "Throttle %", color=COLOURS["throttles"]),
         ],
         region,
         period,

@@ -18,3 +18,16 @@ def fill_sum(ids: Iterable[str]) -> str:
     is right whichever name an account receives.
     """
     return "+".join(f"FILL({i},0)" for i in ids)
+
+
+# Rates, shared by the dashboard's rate graph and the rate alarms so both say the same thing. They
+# read the ids inv (Invocations), ce and se (client and server errors), th (throttles), and err.
+#
+# Errors are a share of requests. The current user guide counts in Invocations every request
+# Bedrock accepted, including those that later failed; an older revision says "successful
+# requests", under which a total outage has errors and no Invocations. The larger of the two is
+# right under both readings (and reads 100% in that outage instead of nothing).
+ERRORS = "FILL(ce,0)+FILL(se,0)"
+REQUESTS = "MAX([FILL(inv,0), err])"
+#: Throttled requests are not in Invocations: the throttle rate is a share of all attempts.
+ATTEMPTS = "FILL(inv,0)+FILL(th,0)"

@@ -59,13 +59,17 @@ def test_activity_graph_shows_invocations_errors_and_throttles_of_its_model() ->
     assert widget["properties"]["region"] == "eu-west-1"
 
 
-def test_rates_divide_errors_by_invocations_and_throttles_by_attempts() -> None:
+def test_rates_divide_errors_by_requests_and_throttles_by_attempts() -> None:
     widget = section_widget(PRICED, "Error and throttle rate (%)")
     by_label = {e["label"]: e["expression"] for e in expressions(widget)}
     assert by_label == {
-        "Client error %": "100*FILL(ce,0)/inv",
-        "Server error %": "100*FILL(se,0)/inv",
-        "Throttle %": "100*FILL(th,0)/(inv+FILL(th,0))",
+        "Errors": "FILL(ce,0)+FILL(se,0)",
+        "Requests": "MAX([FILL(inv,0), err])",
+        "Attempts": "FILL(inv,0)+FILL(th,0)",
+        "Error %": "100*err/req",
+        "Client error %": "100*FILL(ce,0)/req",
+        "Server error %": "100*FILL(se,0)/req",
+        "Throttle %": "100*FILL(th,0)/att",
     }
     ids = {opts["id"]: name for _, name, _, opts in plain_metrics(widget)}
     assert ids == {
@@ -74,6 +78,20 @@ def test_rates_divide_errors_by_invocations_and_throttles_by_attempts() -> None:
         "se": "InvocationServerErrors",
         "th": "InvocationThrottles",
     }
+
+
+def test_rate_graph_and_rate_alarm_compute_the_same_error_rate() -> None:
+    # The alarm's threshold line is drawn on this graph: both must mean the same percentage.
+    from llm_monitor.alarms import build_alarms
+
+    widget = section_widget(PRICED, "Error and throttle rate (%)")
+    graph_exprs = {e["id"]: e["expression"] for e in expressions(widget)}
+    plan = build_alarms(settings_for([PRICED]), project="llm-monitor", stack="test")
+    (alarm,) = [a for a in plan.metric_alarms if a.name.endswith("haiku-error-rate")]
+    alarm_exprs = {q.id: q.expression for q in alarm.queries if q.expression}
+    assert alarm_exprs["err"] == graph_exprs["err"]
+    assert alarm_exprs["req"] == graph_exprs["req"]
+    assert "100*err/req" in (alarm_exprs["rate"] or "")
 
 
 def test_latency_and_time_to_first_token_use_percentiles() -> None:
