@@ -26,11 +26,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from llm_monitor.resource_types import COMPOSITE_ALARM, DASHBOARD, METRIC_ALARM
+
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = (1, 10, 100, 500)
-DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
-METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
-COMPOSITE_ALARM = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
 
 
 def generated_models(count: int) -> list[dict[str, Any]]:

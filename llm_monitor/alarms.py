@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from llm_monitor import catalogue as cat
-from llm_monitor.aws import ACCOUNT_ID_TOKEN, alarm_arn, dashboard_url
+from llm_monitor.aws import ACCOUNT_ID_TOKEN, alarm_arn
 from llm_monitor.catalogue import Metric
 from llm_monitor.config import Settings
 from llm_monitor.config.alarms import (
@@ -41,10 +41,11 @@ from llm_monitor.config.alarms import (
     ThrottleRateAlarm,
     ThrottlesAlarm,
     check_percentile,
+    max_window,
 )
 from llm_monitor.config.models import ModelSettings
 from llm_monitor.dashboard import Dashboard
-from llm_monitor.mathexpr import ATTEMPTS, ERRORS, REQUESTS, fill_sum, number
+from llm_monitor.mathexpr import ATTEMPTS, ERRORS, REQUESTS, TOKEN_KINDS, number
 
 # CloudWatch limits (botocore cloudwatch model: AlarmName, AlarmDescription, AlarmRule, PutMetricAlarm.Metrics).
 MAX_ALARM_NAME = 255
@@ -146,7 +147,7 @@ class MetricAlarmSpec:
         if not 1 <= self.datapoints_to_alarm <= self.evaluation_periods:
             raise ValueError(f"alarm {self.name}: M of N needs 1 ≤ M ≤ N")
         for period in periods:
-            limit = 86_400 if period < 3600 else 604_800
+            limit = max_window(period)
             if period * self.evaluation_periods > limit:
                 raise ValueError(f"alarm {self.name}: evaluation window over {limit} s")
         _check_description(self.name, self.description)
@@ -265,8 +266,8 @@ class AlarmPlan:
 
     def linked(self, dashboards: Sequence[Dashboard]) -> AlarmPlan:
         """The plan with every description linking the dashboard that shows its model (page 1 otherwise)."""
-        home = dashboard_url(self.region, dashboards[0].name)
-        pages = {m: dashboard_url(self.region, d.name) for d in dashboards for m in d.model_names}
+        home = dashboards[0].url
+        pages = {m: d.url for d in dashboards for m in d.model_names}
         return replace(
             self,
             metric_alarms=tuple(replace(a, dashboard=pages.get(a.model or "", home)) for a in self.metric_alarms),
@@ -503,19 +504,12 @@ class _ModelAlarms:
         p = rule.period_seconds
         queries: list[Query] = []
         terms: list[str] = []
-        for kind, metrics in (
-            ("input", (cat.INPUT_TOKEN_COUNT,)),
-            ("output", (cat.OUTPUT_TOKEN_COUNT,)),
-            # The prompt-cache metrics exist under two names (see catalogue.py); both are added.
-            ("cacheRead", cat.CACHE_READ_METRICS),
-            ("cacheWrite", cat.CACHE_WRITE_METRICS),
-        ):
-            price = self.model.prices[kind]
+        for kind in TOKEN_KINDS:
+            price = self.model.prices[kind.price]
             if price is None:
                 continue
-            ids = [f"{_ID_PREFIX[kind]}{i}" for i in range(len(metrics))]
-            queries += [self._metric(i, m, p, m.name) for i, m in zip(ids, metrics, strict=True)]
-            terms.append(f"({fill_sum(ids)})*{number(price)}")
+            queries += [self._metric(i, m, p, m.name) for i, m in zip(kind.ids, kind.metrics, strict=True)]
+            terms.append(f"({kind.total})*{number(price)}")
         # Prices are per 1,000 tokens; the period's spend is scaled to one hour.
         queries.append(
             Query("usd", "Estimated USD per hour", expression=f"({'+'.join(terms)})/1000*3600/{p}", return_data=True)
@@ -597,9 +591,6 @@ class _ModelAlarms:
             "Estimated TPM quota usage in the model's section and the Bedrock quotas in Service Quotas "
             f"({self.region}); then spread load with a cross-Region inference profile or request an increase.",
         )
-
-
-_ID_PREFIX = {"input": "tin", "output": "tout", "cacheRead": "cr", "cacheWrite": "cw"}
 
 
 # --- stack-wide alarms --------------------------------------------------------------------
@@ -711,7 +702,8 @@ def _check_queries(name: str, queries: Sequence[Query], band: str | None) -> Non
     expressions = [q for q in queries if q.expression is not None]
     if len(metrics) > MAX_METRICS_PER_MATH_ALARM or len(expressions) > MAX_EXPRESSIONS_PER_MATH_ALARM:
         raise ValueError(
-            f"alarm {name}: {len(metrics)} metrics and {len(expressions)} expressions; CloudWatch allows 10 each"
+            f"alarm {name}: {len(metrics)} metrics and {len(expressions)} expressions; CloudWatch allows "
+            f"{MAX_METRICS_PER_MATH_ALARM} and {MAX_EXPRESSIONS_PER_MATH_ALARM}"
         )
     ids = [q.id for q in queries]
     if len(set(ids)) != len(ids):

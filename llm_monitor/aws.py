@@ -1,10 +1,11 @@
-"""AWS naming facts that depend only on the Region: partition, console host, ARNs.
+"""AWS naming facts: partition, console host and ARNs (which depend only on the Region), safe names.
 
 Pure functions; no Pulumi imports.
 """
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 
@@ -52,11 +53,13 @@ def dashboard_url(region: str, dashboard_name: str) -> str:
     )
 
 
-def alarm_url(region: str, alarm_name: str) -> str:
-    """CloudWatch console link to an alarm."""
-    return (
-        f"https://{_console_host(region)}/cloudwatch/home?region={region}#alarmsV2:alarm/{quote(alarm_name, safe='')}"
-    )
+def safe_name(text: str) -> str:
+    """``text`` with every character but letters, digits, ``-`` and ``_`` replaced by ``-``.
+
+    What SNS topic names and KMS alias names (after ``alias/``) accept; Pulumi project and stack
+    names may also contain dots.
+    """
+    return re.sub(r"[^A-Za-z0-9_-]", "-", text)
 
 
 def arn(region: str, service: str, account: str, resource: str, *, regional: bool = True) -> str:

@@ -233,14 +233,6 @@ ALL_METRICS: tuple[Metric, ...] = RUNTIME_METRICS + DELIVERY_METRICS + GUARDRAIL
 CATALOGUE: dict[tuple[str, str], Metric] = {m.key: m for m in ALL_METRICS}
 
 
-def lookup(namespace: str, name: str) -> Metric:
-    """The catalogued metric, or KeyError naming what is unknown."""
-    try:
-        return CATALOGUE[(namespace, name)]
-    except KeyError:
-        raise KeyError(f"{namespace}/{name} is not a catalogued Bedrock metric") from None
-
-
 # =============================================================================================
 # Metrics this project creates itself, with CloudWatch Logs metric filters (not published by
 # AWS; not in ALL_METRICS / CATALOGUE, which hold what Bedrock publishes). Every filter spec and
@@ -319,6 +311,15 @@ APPLICATION_METRICS: tuple[Metric, ...] = (
 )
 
 LOG_METRICS: tuple[Metric, ...] = INVOCATION_LOG_METRICS + APPLICATION_METRICS
+
+
+def lookup(namespace: str, name: str) -> Metric:
+    """The catalogued metric, AWS's or this project's own (in its default namespace), or KeyError
+    naming what is unknown."""
+    for metric in (*ALL_METRICS, *LOG_METRICS):
+        if metric.key == (namespace, name):
+            return metric
+    raise KeyError(f"{namespace}/{name} is not a catalogued metric")
 
 
 def in_namespace(metric: Metric, namespace: str) -> Metric:

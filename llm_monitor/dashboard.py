@@ -8,7 +8,6 @@ Body syntax: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/Cl
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +17,19 @@ from llm_monitor.aws import dashboard_url
 from llm_monitor.catalogue import Metric
 from llm_monitor.config import Settings
 from llm_monitor.config.models import ModelSettings
-from llm_monitor.mathexpr import ATTEMPTS, ERRORS, REQUESTS, fill_sum, number
+from llm_monitor.iam import to_json
+from llm_monitor.mathexpr import (
+    ATTEMPTS,
+    CACHE_READ_TOKENS,
+    CACHE_WRITE_TOKENS,
+    ERRORS,
+    INPUT_TOKENS,
+    OUTPUT_TOKENS,
+    REQUESTS,
+    TOKEN_KINDS,
+    TokenKind,
+    number,
+)
 
 # CloudWatch limits (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html
 # and the dashboard body reference).
@@ -83,10 +94,11 @@ class Dashboard:
     name: str
     body: dict[str, Any]
     model_names: tuple[str, ...]
+    url: str
+    """CloudWatch console link."""
 
     def body_json(self) -> str:
-        # sort_keys and fixed separators: the same settings always give the same bytes.
-        return json.dumps(self.body, sort_keys=True, separators=(",", ":"))
+        return to_json(self.body)
 
 
 @dataclass
@@ -138,10 +150,18 @@ def search(metric: Metric, dimension_names: Sequence[str], stat: str, period: in
     return f"SEARCH('{query}', '{stat}', {period})"
 
 
-def _sum_of(metrics: Sequence[Metric], model: ModelSettings, prefix: str) -> tuple[list[list[Any]], str]:
-    """Hidden entries for metrics published under alternative names, and their FILLed sum."""
-    entries = [model_metric(m, model, id=f"{prefix}{i}", stat="Sum", visible=False) for i, m in enumerate(metrics)]
-    return entries, fill_sum(f"{prefix}{i}" for i in range(len(metrics)))
+def _total(
+    metric: Metric, dimension_names: Sequence[str], period: int, id: str, label: str, **options: Any
+) -> list[Any]:
+    """One line: the Sum of every series of ``metric`` with these dimensions, added up."""
+    return expression(f"SUM({search(metric, dimension_names, 'Sum', period)})", id, label, **options)
+
+
+def _sources(kind: TokenKind, model: ModelSettings) -> list[list[Any]]:
+    """Hidden Sum series of one kind of token: ids ``kind.ids``, or the bare prefix for a single
+    metric (``tin`` and ``tout``, the ids the totals tiles give their token tiles)."""
+    ids = [kind.id_prefix] if len(kind.metrics) == 1 else kind.ids
+    return [model_metric(m, model, id=i, stat="Sum", visible=False) for i, m in zip(ids, kind.metrics, strict=True)]
 
 
 # --- widgets --------------------------------------------------------------------------------
@@ -230,41 +250,31 @@ def _price_summary(model: ModelSettings) -> str:
 
 
 def _cost_terms(model: ModelSettings) -> list[tuple[str, str, str]]:
-    """(id, label, expression in USD) per priced token kind; tokens are counted per 1,000."""
+    """(id, label, expression in USD) per priced token kind (ids cin, cout, ccr, ccw); tokens are
+    counted per 1,000, from the series of ``_token_sources``."""
     terms = []
-    if model.input_token_price is not None:
-        terms.append(("cin", "input USD", f"tin*{number(model.input_token_price)}/1000"))
-    if model.output_token_price is not None:
-        terms.append(("cout", "output USD", f"tout*{number(model.output_token_price)}/1000"))
-    if model.cache_read_token_price is not None:
-        terms.append(("ccr", "cache read USD", f"({_cache_sum('cr')})*{number(model.cache_read_token_price)}/1000"))
-    if model.cache_write_token_price is not None:
-        terms.append(("ccw", "cache write USD", f"({_cache_sum('cw')})*{number(model.cache_write_token_price)}/1000"))
+    for kind in TOKEN_KINDS:
+        price = model.prices[kind.price]
+        if price is not None:
+            tokens = kind.id_prefix if len(kind.metrics) == 1 else f"({kind.total})"
+            cost_id = "c" + kind.id_prefix.removeprefix("t")
+            terms.append((cost_id, f"{kind.label} USD", f"{tokens}*{number(price)}/1000"))
     return terms
-
-
-def _cache_sum(prefix: str) -> str:
-    metrics = cat.CACHE_READ_METRICS if prefix == "cr" else cat.CACHE_WRITE_METRICS
-    return fill_sum(f"{prefix}{i}" for i in range(len(metrics)))
 
 
 def _token_sources(model: ModelSettings) -> list[list[Any]]:
     """Hidden token series that cost expressions refer to (ids tin, tout, cr0.., cw0..)."""
-    return [
-        model_metric(cat.INPUT_TOKEN_COUNT, model, id="tin", stat="Sum", visible=False),
-        model_metric(cat.OUTPUT_TOKEN_COUNT, model, id="tout", stat="Sum", visible=False),
-        *_cache_sources(model),
-    ]
+    return [*_sources(INPUT_TOKENS, model), *_sources(OUTPUT_TOKENS, model), *_cache_sources(model)]
 
 
 def _cache_sources(model: ModelSettings) -> list[list[Any]]:
     """Hidden cache-token series for the priced cache kinds (ids cr0.., cw0..)."""
-    entries: list[list[Any]] = []
-    if model.cache_read_token_price is not None:
-        entries += _sum_of(cat.CACHE_READ_METRICS, model, "cr")[0]
-    if model.cache_write_token_price is not None:
-        entries += _sum_of(cat.CACHE_WRITE_METRICS, model, "cw")[0]
-    return entries
+    return [
+        entry
+        for kind in (CACHE_READ_TOKENS, CACHE_WRITE_TOKENS)
+        if model.prices[kind.price] is not None
+        for entry in _sources(kind, model)
+    ]
 
 
 def model_section(model: ModelSettings, settings: Settings, extras: Extras) -> Section:
@@ -344,17 +354,15 @@ def model_section(model: ModelSettings, settings: Settings, extras: Extras) -> S
         y_label="Milliseconds",
         annotations=notes(cat.TIME_TO_FIRST_TOKEN),
     )
-    cache_read, cache_read_sum = _sum_of(cat.CACHE_READ_METRICS, model, "cr")
-    cache_write, cache_write_sum = _sum_of(cat.CACHE_WRITE_METRICS, model, "cw")
     tokens = graph(
         "Tokens",
         [
             model_metric(cat.INPUT_TOKEN_COUNT, model, label="Input", color=COLOURS["input"]),
             model_metric(cat.OUTPUT_TOKEN_COUNT, model, label="Output", color=COLOURS["output"]),
-            *cache_read,
-            *cache_write,
-            expression(cache_read_sum, "cread", "Cache read", color=COLOURS["cacheRead"]),
-            expression(cache_write_sum, "cwrite", "Cache write", color=COLOURS["cacheWrite"]),
+            *_sources(CACHE_READ_TOKENS, model),
+            *_sources(CACHE_WRITE_TOKENS, model),
+            expression(CACHE_READ_TOKENS.total, "cread", "Cache read", color=COLOURS["cacheRead"]),
+            expression(CACHE_WRITE_TOKENS.total, "cwrite", "Cache write", color=COLOURS["cacheWrite"]),
         ],
         region,
         period,
@@ -447,12 +455,10 @@ def model_section(model: ModelSettings, settings: Settings, extras: Extras) -> S
 def overview_section(settings: Settings) -> Section:
     """All Bedrock models in the account and Region together, configured or not."""
     region, period = settings.region, settings.dashboard.period_seconds
+    dims = cat.BY_MODEL
 
     def by_model(metric: Metric, stat: str, id: str, label: str, filters: str = "") -> list[Any]:
-        return expression(search(metric, cat.BY_MODEL, stat, period, filters), id, label)
-
-    def total(metric: Metric, id: str, label: str, **options: Any) -> list[Any]:
-        return expression(f"SUM({search(metric, cat.BY_MODEL, 'Sum', period)})", id, label, **options)
+        return expression(search(metric, dims, stat, period, filters), id, label)
 
     configured = ", ".join(f"`{m.name}`" for m in settings.models)
     rows: list[list[Widget]] = [
@@ -476,9 +482,9 @@ def overview_section(settings: Settings) -> Section:
             graph(
                 "Errors and throttles, all models",
                 [
-                    total(cat.INVOCATION_CLIENT_ERRORS, "ce", "Client errors", color=COLOURS["client"]),
-                    total(cat.INVOCATION_SERVER_ERRORS, "se", "Server errors", color=COLOURS["server"]),
-                    total(cat.INVOCATION_THROTTLES, "th", "Throttles", color=COLOURS["throttles"]),
+                    _total(cat.INVOCATION_CLIENT_ERRORS, dims, period, "ce", "Client errors", color=COLOURS["client"]),
+                    _total(cat.INVOCATION_SERVER_ERRORS, dims, period, "se", "Server errors", color=COLOURS["server"]),
+                    _total(cat.INVOCATION_THROTTLES, dims, period, "th", "Throttles", color=COLOURS["throttles"]),
                 ],
                 region,
                 period,
@@ -487,8 +493,8 @@ def overview_section(settings: Settings) -> Section:
             graph(
                 "Tokens, all models",
                 [
-                    total(cat.INPUT_TOKEN_COUNT, "tin", "Input", color=COLOURS["input"]),
-                    total(cat.OUTPUT_TOKEN_COUNT, "tout", "Output", color=COLOURS["output"]),
+                    _total(cat.INPUT_TOKEN_COUNT, dims, period, "tin", "Input", color=COLOURS["input"]),
+                    _total(cat.OUTPUT_TOKEN_COUNT, dims, period, "tout", "Output", color=COLOURS["output"]),
                 ],
                 region,
                 period,
@@ -533,9 +539,6 @@ def guardrails_section(settings: Settings) -> Section:
     def each(metric: Metric, stat: str, id: str) -> list[Any]:
         return expression(search(metric, dims, stat, period), id, "")
 
-    def total(metric: Metric, id: str, label: str, **options: Any) -> list[Any]:
-        return expression(f"SUM({search(metric, dims, 'Sum', period)})", id, label, **options)
-
     return Section(
         "guardrails",
         [
@@ -544,8 +547,8 @@ def guardrails_section(settings: Settings) -> Section:
                 graph(
                     "Guardrail evaluations and interventions",
                     [
-                        total(cat.GUARDRAIL_INVOCATIONS, "gi", "Evaluations"),
-                        total(cat.GUARDRAIL_INVOCATIONS_INTERVENED, "gx", "Intervened"),
+                        _total(cat.GUARDRAIL_INVOCATIONS, dims, period, "gi", "Evaluations"),
+                        _total(cat.GUARDRAIL_INVOCATIONS_INTERVENED, dims, period, "gx", "Intervened"),
                         expression("100*gx/gi", "gr", "Intervention %", yAxis="right"),
                     ],
                     region,
@@ -555,9 +558,13 @@ def guardrails_section(settings: Settings) -> Section:
                 graph(
                     "Guardrail errors and throttles",
                     [
-                        total(cat.GUARDRAIL_CLIENT_ERRORS, "ce", "Client errors", color=COLOURS["client"]),
-                        total(cat.GUARDRAIL_SERVER_ERRORS, "se", "Server errors", color=COLOURS["server"]),
-                        total(cat.GUARDRAIL_THROTTLES, "th", "Throttles", color=COLOURS["throttles"]),
+                        _total(
+                            cat.GUARDRAIL_CLIENT_ERRORS, dims, period, "ce", "Client errors", color=COLOURS["client"]
+                        ),
+                        _total(
+                            cat.GUARDRAIL_SERVER_ERRORS, dims, period, "se", "Server errors", color=COLOURS["server"]
+                        ),
+                        _total(cat.GUARDRAIL_THROTTLES, dims, period, "th", "Throttles", color=COLOURS["throttles"]),
                     ],
                     region,
                     period,
@@ -674,7 +681,7 @@ def build_dashboards(settings: Settings, *, project: str, stack: str, extras: Ex
             "widgets": layout(sections_on_page),
         }
         models = tuple(s.key.removeprefix("model:") for s in page if s.key.startswith("model:"))
-        dashboards.append(Dashboard(name, body, models))
+        dashboards.append(Dashboard(name, body, models, dashboard_url(settings.region, name)))
     return dashboards
 
 

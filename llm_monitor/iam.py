@@ -8,6 +8,8 @@ from typing import Any
 from llm_monitor.aws import partition
 
 POLICY_VERSION = "2012-10-17"
+#: KMS waits this long before deleting a key scheduled for deletion (7-30 days; the longest).
+KEY_DELETION_WINDOW_DAYS = 30
 
 Statement = dict[str, Any]
 

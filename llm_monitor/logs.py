@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from llm_monitor import catalogue as cat
-from llm_monitor.aws import ACCOUNT_ID_TOKEN, arn, dns_suffix, log_group_arn, partition
+from llm_monitor.aws import ACCOUNT_ID_TOKEN, arn, dns_suffix, log_group_arn, partition, safe_name
 from llm_monitor.catalogue import Metric
 from llm_monitor.config import Settings
 from llm_monitor.config.logs import CustomDataIdentifier, LogSettings
@@ -32,7 +32,7 @@ from llm_monitor.dashboard import (
     search,
     text,
 )
-from llm_monitor.iam import Statement, key_admin_statement, policy_document, to_json
+from llm_monitor.iam import KEY_DELETION_WINDOW_DAYS, Statement, key_admin_statement, policy_document, to_json
 
 #: Keys of the two log groups (also the last part of their resources' logical names).
 INVOCATIONS = "invocations"
@@ -82,6 +82,19 @@ class LogGroupSpec:
     data_protection_policy: str
     """PutDataProtectionPolicy document (JSON)."""
 
+    def inputs(self, *, protect: bool) -> dict[str, Any]:
+        """Arguments of ``aws.cloudwatch.LogGroup`` other than the key; ``protect``: ``LogSpec.protect``."""
+        return {
+            "name": self.name,
+            "retention_in_days": self.retention_days,
+            # STANDARD: the Infrequent Access class has no metric filters.
+            "log_group_class": "STANDARD",
+            "deletion_protection_enabled": protect,
+            # The provider-side twin of retain_on_delete: visible to policy packs, and kept
+            # even if the stack's state is moved to a program without this option.
+            "skip_destroy": True,
+        }
+
 
 @dataclass(frozen=True)
 class MetricFilterSpec:
@@ -101,6 +114,20 @@ class MetricFilterSpec:
         problems = metric_filter_problems(self)
         if problems:
             raise ValueError(f"metric filter {self.key!r}: " + "; ".join(problems))
+
+    def inputs(self) -> dict[str, Any]:
+        """Arguments of ``aws.cloudwatch.LogMetricFilter`` other than the log group."""
+        transformation: dict[str, Any] = {
+            "name": self.metric.name,
+            "namespace": self.metric.namespace,
+            "value": self.value,
+            "unit": self.metric.unit,
+        }
+        if self.dimensions:
+            transformation["dimensions"] = dict(self.dimensions)
+        if self.default_value is not None:
+            transformation["default_value"] = f"{self.default_value:g}"
+        return {"name": self.name, "pattern": self.pattern, "metric_transformation": transformation}
 
 
 @dataclass(frozen=True)
@@ -132,6 +159,24 @@ class InvocationLoggingSpec:
     def delivers(self, data_type: str) -> bool:
         return data_type in self.data_types
 
+    def logging_config(self, log_group_name: Any, role_arn: Any) -> dict[str, Any]:
+        """``logging_config`` of ``aws.bedrockmodel.InvocationLoggingConfiguration``; the log group
+        name and role ARN are the resources' (Pulumi inputs)."""
+        cloudwatch: dict[str, Any] = {"log_group_name": log_group_name, "role_arn": role_arn}
+        if self.large_data_bucket:
+            cloudwatch["large_data_delivery_s3_config"] = {
+                "bucket_name": self.large_data_bucket,
+                "key_prefix": self.large_data_key_prefix or None,
+            }
+        return {
+            "cloudwatch_config": cloudwatch,
+            # Every flag explicitly: the provider defaults each one to true.
+            "text_data_delivery_enabled": self.delivers("text"),
+            "image_data_delivery_enabled": self.delivers("image"),
+            "embedding_data_delivery_enabled": self.delivers("embedding"),
+            "video_data_delivery_enabled": self.delivers("video"),
+        }
+
 
 @dataclass(frozen=True)
 class LogSpec:
@@ -151,6 +196,14 @@ class LogSpec:
     def group(self, key: str) -> LogGroupSpec:
         (match,) = [g for g in self.groups if g.key == key]
         return match
+
+    def key_inputs(self) -> dict[str, Any]:
+        """Arguments of ``aws.kms.Key`` other than the policy."""
+        return {
+            "description": f"Encrypts the log groups {', '.join(g.name for g in self.groups)}",
+            "enable_key_rotation": True,
+            "deletion_window_in_days": KEY_DELETION_WINDOW_DAYS,
+        }
 
 
 # --- policies -------------------------------------------------------------------------------
@@ -513,8 +566,7 @@ def build_log_spec(settings: Settings, *, project: str, stack: str) -> LogSpec:
         if count > MAX_FILTERS_PER_GROUP:
             raise ValueError(f"{count} metric filters on {group.name}; CloudWatch Logs allows {MAX_FILTERS_PER_GROUP}")
     return LogSpec(
-        # Alias names allow [A-Za-z0-9/_-] only (KMS CreateAlias).
-        key_alias="alias/" + re.sub(r"[^A-Za-z0-9/_-]", "-", f"{project}-{stack}-logs"),
+        key_alias="alias/" + safe_name(f"{project}-{stack}-logs"),
         key_policy=to_json(key_policy(region, ACCOUNT_ID_TOKEN, list(names.values()))),
         groups=groups,
         protect=logs.protect,

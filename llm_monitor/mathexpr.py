@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
+
+from llm_monitor import catalogue as cat
+from llm_monitor.catalogue import Metric
 
 
 def number(value: float) -> str:
@@ -31,3 +35,33 @@ ERRORS = "FILL(ce,0)+FILL(se,0)"
 REQUESTS = "MAX([FILL(inv,0), err])"
 #: Throttled requests are not in Invocations: the throttle rate is a share of all attempts.
 ATTEMPTS = "FILL(inv,0)+FILL(th,0)"
+
+
+@dataclass(frozen=True)
+class TokenKind:
+    """A priced kind of token, as the dashboards' cost graphs and the cost alarm both count it."""
+
+    price: str
+    """Key in ``ModelSettings.prices`` (USD per 1,000 tokens)."""
+    label: str
+    id_prefix: str
+    """Metric-math ids of its series: the prefix, then 0, 1, ... per metric."""
+    metrics: tuple[Metric, ...]
+    """Catalogue metrics that count it; several when AWS publishes it under more than one name."""
+
+    @property
+    def ids(self) -> list[str]:
+        return [f"{self.id_prefix}{i}" for i in range(len(self.metrics))]
+
+    @property
+    def total(self) -> str:
+        """The kind's token count: its series (``ids``) added up."""
+        return fill_sum(self.ids)
+
+
+INPUT_TOKENS = TokenKind("input", "input", "tin", (cat.INPUT_TOKEN_COUNT,))
+OUTPUT_TOKENS = TokenKind("output", "output", "tout", (cat.OUTPUT_TOKEN_COUNT,))
+# The prompt-cache metrics exist under two names (see catalogue.py); both are added.
+CACHE_READ_TOKENS = TokenKind("cacheRead", "cache read", "cr", cat.CACHE_READ_METRICS)
+CACHE_WRITE_TOKENS = TokenKind("cacheWrite", "cache write", "cw", cat.CACHE_WRITE_METRICS)
+TOKEN_KINDS = (INPUT_TOKENS, OUTPUT_TOKENS, CACHE_READ_TOKENS, CACHE_WRITE_TOKENS)

@@ -13,22 +13,26 @@ anyone else's ``sns:Publish`` is denied outright, and so is every request withou
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from llm_monitor.alarms import AlarmPlan
-from llm_monitor.aws import ACCOUNT_ID_TOKEN, arn
+from llm_monitor.aws import ACCOUNT_ID_TOKEN, arn, safe_name
 from llm_monitor.config import Settings
-from llm_monitor.iam import Statement, deny_insecure_transport, key_admin_statement, policy_document, to_json
+from llm_monitor.iam import (
+    KEY_DELETION_WINDOW_DAYS,
+    Statement,
+    deny_insecure_transport,
+    key_admin_statement,
+    policy_document,
+    to_json,
+)
 
 CLOUDWATCH_PRINCIPAL = "cloudwatch.amazonaws.com"
 #: What a publisher to an encrypted topic needs of its key (SNS developer guide, key management).
 PUBLISHER_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"]
 MAX_TOPIC_NAME = 256
 MAX_DISPLAY_NAME = 100
-#: KMS waits this long before deleting a key scheduled for deletion (7-30 days; the longest).
-KEY_DELETION_WINDOW_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -71,9 +75,7 @@ class NotificationPlan:
 
 def build_notifications(settings: Settings, alarms: AlarmPlan) -> NotificationPlan:
     """The topic for ``alarms``, its key and policies, and the configured subscriptions."""
-    # Topic names and key aliases take letters, digits, `-` and `_`; Pulumi project and stack
-    # names may also contain dots.
-    topic_name = re.sub(r"[^A-Za-z0-9_-]", "-", f"{alarms.prefix}-alarms")
+    topic_name = safe_name(f"{alarms.prefix}-alarms")
     if len(topic_name) > MAX_TOPIC_NAME:
         raise ValueError(f"topic name {topic_name!r} is longer than {MAX_TOPIC_NAME} characters")
     topic_arn = arn(settings.region, "sns", ACCOUNT_ID_TOKEN, topic_name)

@@ -13,10 +13,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
+from llm_monitor.config import ConfigError, parse_settings
+from llm_monitor.resource_types import DASHBOARD
+
 ROOT = Path(__file__).resolve().parents[1]
-DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
+#: A model with every token price and a TPM quota: it gets every per-model alarm and widget.
+PRICED: dict[str, Any] = {
+    "name": "haiku",
+    "id": "us.anthropic.claude-3-5-haiku-20241022-v1:0",
+    "inputTokenPrice": 0.0008,
+    "outputTokenPrice": 0.004,
+    "cacheReadTokenPrice": 0.00008,
+    "cacheWriteTokenPrice": 0.001,
+    "tokensPerMinuteQuota": 400000,
+}
 
 
 @dataclass
@@ -91,6 +104,36 @@ def _run(tmp_path: Path, stack: str, config: dict[str, Any] | None, pictures: bo
     resources = json.loads((out / "resources.json").read_text())
     outputs = json.loads((out / "outputs.json").read_text())
     return Preview(resources, outputs, out)
+
+
+_REGISTERED = """
+import json, pathlib, sys
+from llm_monitor.preview import runner, stackconfig
+root, stack_file = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+stack = stack_file.name.removeprefix("Pulumi.").removesuffix(".yaml")
+result = runner.run(root, stackconfig.load(root, stack, stack_file))
+print(json.dumps({"error": result.error, "registered": len(result.resources)}))
+"""
+
+
+def registered(stack_file: Path) -> tuple[int, str | None]:
+    """Run the program on ``Pulumi.<stack>.yaml`` in a fresh process: resources registered, and its error."""
+    completed = subprocess.run(
+        [sys.executable, "-c", _REGISTERED, str(ROOT), str(stack_file)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    report = json.loads(completed.stdout)
+    return report["registered"], report["error"]
+
+
+def config_problems(raw: dict[str, Any]) -> dict[str, str]:
+    """The problems ``parse_settings`` reports for ``raw`` (which must be invalid), as {key path: message}."""
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(raw)
+    return {p.path: p.message for p in caught.value.problems}
 
 
 def stack_config(stack: str) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -11,27 +12,23 @@ import pytest
 from llm_monitor.alarms import AlarmPlan, MetricAlarmSpec, Query, build_alarms
 from llm_monitor.aws import ACCOUNT_ID_TOKEN
 from llm_monitor.catalogue import INVOCATION_LATENCY, INVOCATIONS
-from llm_monitor.config import ConfigError, Settings, parse_settings
+from llm_monitor.config import Settings, parse_settings
 from llm_monitor.dashboard import build_dashboards
 from tests.bodies import referenced_ids
-from tests.program import models, stack_config
+from tests.program import PRICED, config_problems, models, stack_config
 
-HAIKU = {
-    "name": "haiku",
-    "id": "us.anthropic.claude-3-5-haiku-20241022-v1:0",
-    "inputTokenPrice": 0.0008,
-    "outputTokenPrice": 0.004,
-    "cacheReadTokenPrice": 0.00008,
-    "cacheWriteTokenPrice": 0.001,
-    "tokensPerMinuteQuota": 400000,
-}
 PLAIN = {"name": "plain", "id": "amazon.nova-lite-v1:0"}
 
 
+def raw_config(
+    model_list: list[dict[str, Any]] | None = None, region: str = "us-east-1", **sections: Any
+) -> dict[str, Any]:
+    raw = {"aws:region": region, "llm-monitor:models": model_list or [PRICED, PLAIN]}
+    return raw | {f"llm-monitor:{k}": v for k, v in sections.items()}
+
+
 def settings(model_list: list[dict[str, Any]] | None = None, region: str = "us-east-1", **sections: Any) -> Settings:
-    raw = {"aws:region": region, "llm-monitor:models": model_list or [HAIKU, PLAIN]}
-    raw |= {f"llm-monitor:{k}": v for k, v in sections.items()}
-    return parse_settings(raw)
+    return parse_settings(raw_config(model_list, region, **sections))
 
 
 def plan(model_list: list[dict[str, Any]] | None = None, stack: str = "test", **sections: Any) -> AlarmPlan:
@@ -40,13 +37,6 @@ def plan(model_list: list[dict[str, Any]] | None = None, stack: str = "test", **
 
 def by_key(alarm_plan: AlarmPlan) -> dict[str, MetricAlarmSpec]:
     return {a.key: a for a in alarm_plan.metric_alarms}
-
-
-def problems(**sections: Any) -> dict[str, str]:
-    model_list = sections.pop("model_list", None)
-    with pytest.raises(ConfigError) as caught:
-        settings(model_list, **sections)
-    return {p.path: p.message for p in caught.value.problems}
 
 
 def evaluate(expression: str, values: Mapping[str, float | None], period: int) -> float:
@@ -82,7 +72,7 @@ def all_plans() -> list[AlarmPlan]:
 def test_single_metric_alarms_watch_the_model_on_its_metric(
     kind: str, metric: str, statistic_key: str, statistic: str, comparison: str, threshold: float, period: int
 ) -> None:
-    for model in (HAIKU, PLAIN):
+    for model in (PRICED, PLAIN):
         inputs = by_key(plan())[f"{model['name']}-{kind}"].inputs()
         assert inputs["namespace"] == "AWS/Bedrock"
         assert inputs["metric_name"] == metric
@@ -150,7 +140,7 @@ def test_quota_alarm_is_percent_of_the_per_minute_quota(period: int) -> None:
     alarm = by_key(plan(alarms={"quota": {"periodSeconds": period}}))["haiku-quota"]
     (q,) = [x for x in alarm.queries if x.metric]
     assert (q.metric.name if q.metric else None, q.stat, q.period) == ("EstimatedTPMQuotaUsage", "Sum", period)
-    assert q.dimensions == (("ModelId", HAIKU["id"]),)
+    assert q.dimensions == (("ModelId", PRICED["id"]),)
     (returned,) = [x for x in alarm.queries if x.return_data]
     # 320,000 tokens in each minute of the period against a quota of 400,000: 80 %.
     assert evaluate(returned.expression or "", {"q": 320000 * period / 60}, period) == pytest.approx(80.0)
@@ -331,7 +321,7 @@ def test_thresholds_are_drawn_on_the_matching_graphs() -> None:
 
 
 def test_model_override_replaces_only_the_fields_it_sets() -> None:
-    haiku = {**HAIKU, "alarms": {"latency": {"threshold": 9000}, "serverErrors": {"enabled": False}}}
+    haiku = {**PRICED, "alarms": {"latency": {"threshold": 9000}, "serverErrors": {"enabled": False}}}
     alarms = by_key(plan([haiku, PLAIN], alarms={"latency": {"statistic": "p99", "evaluationPeriods": 10}}))
     assert alarms["haiku-latency"].inputs()["threshold"] == 9000
     assert alarms["haiku-latency"].inputs()["extended_statistic"] == "p99"
@@ -343,7 +333,7 @@ def test_model_override_replaces_only_the_fields_it_sets() -> None:
 
 def test_stack_switch_off_with_one_model_switched_back_on() -> None:
     plain = {**PLAIN, "alarms": {"timeToFirstToken": {"enabled": True, "threshold": 800}}}
-    alarms = by_key(plan([HAIKU, plain], alarms={"timeToFirstToken": {"enabled": False}}))
+    alarms = by_key(plan([PRICED, plain], alarms={"timeToFirstToken": {"enabled": False}}))
     assert [k for k in alarms if k.endswith("time-to-first-token")] == ["plain-time-to-first-token"]
     assert alarms["plain-time-to-first-token"].threshold == 800
 
@@ -355,13 +345,20 @@ def test_rollup_covers_every_model_alarm_and_only_it_pages() -> None:
     alarm_plan = plan(notifications={"topicArns": ["arn:aws:sns:us-east-1:123456789012:pager"]})
     (top,) = alarm_plan.composites
     assert list(top.children) == sorted(a.name for a in alarm_plan.metric_alarms if a.model)
-    assert top.rule == " OR ".join(f'ALARM("{a}")' for a in top.children)
     assert top.page
     assert top.notify
     assert not any(a.page for a in alarm_plan.metric_alarms)
     assert all(a.notify for a in alarm_plan.metric_alarms)
     assert alarm_plan.names[0] == top.name
     assert alarm_plan.page_topics == ("arn:aws:sns:us-east-1:123456789012:pager",)
+
+
+def test_rollup_rule_is_any_child_in_alarm() -> None:
+    off = ("timeToFirstToken", "serverErrors", "errorRate", "throttleRate", "quota", "cost")
+    (top,) = plan(alarms={key: {"enabled": False} for key in off}).composites
+    assert top.inputs()["alarm_rule"] == (
+        'ALARM("llm-monitor-test-us-east-1-haiku-latency") OR ALARM("llm-monitor-test-us-east-1-plain-latency")'
+    )
 
 
 def test_without_rollup_every_alarm_pages() -> None:
@@ -398,24 +395,25 @@ def test_adding_a_model_changes_only_the_last_part_and_the_top() -> None:
     changed = after.composites[len(before_parts)]
     assert changed.name == last.name
     assert changed.children[: len(last.children)] == last.children
-    assert before == build_alarms(settings(models(299)), project="llm-monitor", stack="big")
 
 
 # --- invalid configuration ----------------------------------------------------------------------
 
 
 def test_invalid_thresholds_and_windows_name_their_keys_all_at_once() -> None:
-    found = problems(
-        alarms={
-            "serverErrors": {"threshold": -1},
-            "latency": {"statistic": "p999"},
-            "timeToFirstToken": {"statistic": "P90"},
-            "errorRate": {"periodSeconds": 300, "evaluationPeriods": 300},
-            "throttleRate": {"periodSeconds": 30},
-            "quota": {"datapointsToAlarm": 6},
-            "cost": {"periodSeconds": 3600, "evaluationPeriods": 169},
-            "throttles": {"threshold": 0},
-        }
+    found = config_problems(
+        raw_config(
+            alarms={
+                "serverErrors": {"threshold": -1},
+                "latency": {"statistic": "p999"},
+                "timeToFirstToken": {"statistic": "P90"},
+                "errorRate": {"periodSeconds": 300, "evaluationPeriods": 300},
+                "throttleRate": {"periodSeconds": 30},
+                "quota": {"datapointsToAlarm": 6},
+                "cost": {"periodSeconds": 3600, "evaluationPeriods": 169},
+                "throttles": {"threshold": 0},
+            }
+        )
     )
     assert "greater than or equal to 1" in found["llm-monitor:alarms.serverErrors.threshold"]
     assert "p0.0 to p100" in found["llm-monitor:alarms.latency.statistic"]
@@ -436,7 +434,9 @@ def test_cloudwatch_percentiles_are_accepted(statistic: str) -> None:
 
 @pytest.mark.parametrize("statistic", ["p100.5", "p101", "p99.999", "90", "Average", "p", "tm90"])
 def test_non_percentiles_are_rejected(statistic: str) -> None:
-    assert "llm-monitor:alarms.latency.statistic" in problems(alarms={"latency": {"statistic": statistic}})
+    assert "llm-monitor:alarms.latency.statistic" in config_problems(
+        raw_config(alarms={"latency": {"statistic": statistic}})
+    )
 
 
 def test_windows_at_cloudwatchs_limits_are_accepted() -> None:
@@ -448,11 +448,13 @@ def test_windows_at_cloudwatchs_limits_are_accepted() -> None:
 
 
 def test_model_override_problems_name_the_models_key() -> None:
-    found = problems(
-        model_list=[
-            {**PLAIN, "alarms": {"latency": {"evaluationPeriods": 2000}, "quota": {"threshold": 90}}},
-            {**PLAIN, "name": "other", "id": "amazon.nova-pro-v1:0", "alarms": {"cost": {"threshold": 3}}},
-        ]
+    found = config_problems(
+        raw_config(
+            [
+                {**PLAIN, "alarms": {"latency": {"evaluationPeriods": 2000}, "quota": {"threshold": 90}}},
+                {**PLAIN, "name": "other", "id": "amazon.nova-pro-v1:0", "alarms": {"cost": {"threshold": 3}}},
+            ]
+        )
     )
     assert "86,400" in found["llm-monitor:models[0].alarms.latency"]
     assert "tokensPerMinuteQuota" in found["llm-monitor:models[0].alarms.quota"]
@@ -461,9 +463,10 @@ def test_model_override_problems_name_the_models_key() -> None:
 
 
 def test_model_is_not_blamed_for_the_stacks_window() -> None:
-    found = problems(
-        model_list=[{**PLAIN, "alarms": {"latency": {"threshold": 100}}}],
-        alarms={"latency": {"evaluationPeriods": 2000}},
+    found = config_problems(
+        raw_config(
+            [{**PLAIN, "alarms": {"latency": {"threshold": 100}}}], alarms={"latency": {"evaluationPeriods": 2000}}
+        )
     )
     assert list(found) == ["llm-monitor:alarms.latency"]
 
@@ -475,7 +478,9 @@ def metric_query(id: str, period: int = 60, stat: str = "Sum") -> Query:
     return Query(id, id, metric=INVOCATIONS, dimensions=(("ModelId", "m"),), stat=stat, period=period)
 
 
-def math_alarm(queries: tuple[Query, ...], evaluation_periods: int = 1) -> MetricAlarmSpec:
+def math_alarm(
+    queries: tuple[Query, ...], evaluation_periods: int = 1, threshold: float | None = 1, band: str | None = None
+) -> MetricAlarmSpec:
     return MetricAlarmSpec(
         key="k",
         name="n",
@@ -486,8 +491,18 @@ def math_alarm(queries: tuple[Query, ...], evaluation_periods: int = 1) -> Metri
         comparison="GreaterThanThreshold",
         evaluation_periods=evaluation_periods,
         datapoints_to_alarm=1,
-        threshold=1,
+        threshold=threshold,
         queries=queries,
+        threshold_metric_id=band,
+    )
+
+
+def band_queries(watched: tuple[str, ...] = ("calls",), band_over: str = "calls") -> tuple[Query, ...]:
+    """Invocations, ``calls = FILL(inv,0)`` and ``band`` over ``band_over``; the ``watched`` ids return data."""
+    return (
+        replace(metric_query("inv"), return_data="inv" in watched),
+        Query("calls", "calls", expression="FILL(inv,0)", return_data="calls" in watched),
+        Query("band", "band", expression=f"ANOMALY_DETECTION_BAND({band_over}, 2)", return_data=True),
     )
 
 
@@ -525,3 +540,47 @@ def test_specs_refuse_a_window_over_a_day_for_short_periods() -> None:
     assert math_alarm(queries, evaluation_periods=288).evaluation_periods == 288
     with pytest.raises(ValueError, match="86400"):
         math_alarm(queries, evaluation_periods=289)
+
+
+@pytest.mark.parametrize(("watched", "band_over"), [(("calls",), "calls"), (("inv",), "inv")])
+def test_a_band_over_the_one_watched_series_is_accepted(watched: tuple[str, ...], band_over: str) -> None:
+    alarm = math_alarm(band_queries(watched, band_over), threshold=None, band="band")
+    assert alarm.inputs()["threshold_metric_id"] == "band"
+
+
+@pytest.mark.parametrize(
+    ("queries", "threshold", "band", "message"),
+    [
+        pytest.param(band_queries(band_over="inv"), None, "band", "one series and its ANOMALY", id="band-over-other"),
+        pytest.param(band_queries(("inv", "calls")), None, "band", "one series and its ANOMALY", id="two-watched"),
+        pytest.param(band_queries(), 1, "band", "static threshold or an anomaly band", id="threshold-and-band"),
+        pytest.param(
+            (metric_query("a"), Query("e", "e", expression="a", return_data=True)),
+            None,
+            None,
+            "static threshold or an anomaly band",
+            id="neither",
+        ),
+    ],
+)
+def test_specs_need_a_threshold_or_a_band_over_the_watched_series(
+    queries: tuple[Query, ...], threshold: float | None, band: str | None, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        math_alarm(queries, threshold=threshold, band=band)
+
+
+def test_plans_refuse_duplicate_alarm_names() -> None:
+    current = settings()
+    # Valid configs have unique model names; only a hand-made Settings can repeat one.
+    twice = replace(current, models=(current.models[0], current.models[0]))
+    with pytest.raises(ValueError, match="alarm names are not unique: llm-monitor-test-us-east-1-haiku-cost, "):
+        build_alarms(twice, project="llm-monitor", stack="test")
+
+
+def test_rollups_refuse_a_third_level() -> None:
+    # 1,800 alarms named with nearly 255 characters: about 39 fit one rule, and 47 parts are more
+    # than the top rule holds.
+    current = settings(models(300, inputTokenPrice=0.001))
+    with pytest.raises(ValueError, match="1800 alarms are more than two levels of roll-up hold"):
+        build_alarms(current, project="p" * 200, stack="big")

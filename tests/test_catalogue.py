@@ -26,6 +26,15 @@ DOCUMENTED_RUNTIME = {
     "TimeToFirstToken": "Milliseconds",
     "EstimatedTPMQuotaUsage": "Count",
 }
+# Invocation-logging delivery metrics, "Across all model IDs" (same page).
+DOCUMENTED_DELIVERY = [
+    "ModelInvocationLogsCloudWatchDeliverySuccess",
+    "ModelInvocationLogsCloudWatchDeliveryFailure",
+    "ModelInvocationLogsS3DeliverySuccess",
+    "ModelInvocationLogsS3DeliveryFailure",
+    "ModelInvocationLargeDataS3DeliverySuccess",
+    "ModelInvocationLargeDataS3DeliveryFailure",
+]
 DOCUMENTED_GUARDRAILS = {
     "Invocations",
     "InvocationLatency",
@@ -60,7 +69,10 @@ def test_guardrail_metrics_are_catalogued_in_their_own_namespace() -> None:
 
 
 def test_delivery_metrics_carry_no_dimension() -> None:
-    assert cat.LOGS_CLOUDWATCH_DELIVERY_FAILURE.dimension_sets == ((),)
+    assert sorted(m.name for m in cat.DELIVERY_METRICS) == sorted(DOCUMENTED_DELIVERY)
+    for metric in cat.DELIVERY_METRICS:
+        assert metric.namespace == "AWS/Bedrock", metric.name
+        assert metric.dimension_sets == ((),), metric.name
 
 
 @pytest.mark.parametrize("metric", cat.ALL_METRICS, ids=lambda m: f"{m.namespace}/{m.name}")

@@ -7,24 +7,18 @@ from typing import Any
 
 import pytest
 
-from llm_monitor.config import ConfigError, parse_settings
+from llm_monitor.config import parse_settings
 from llm_monitor.config.base import Section
 from llm_monitor.config.models import check_model_id
 from llm_monitor.config.root import SECTIONS
 from llm_monitor.preview.stackconfig import project_defaults, read_yaml
-from tests.program import ROOT, stack_config
+from tests.program import ROOT, config_problems, stack_config
 
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 
 
 def raw(models: Any, **extra: Any) -> dict[str, Any]:
     return {"aws:region": "us-east-1", "llm-monitor:models": models, **extra}
-
-
-def problems(config: dict[str, Any]) -> dict[str, str]:
-    with pytest.raises(ConfigError) as caught:
-        parse_settings(config)
-    return {p.path: p.message for p in caught.value.problems}
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
@@ -79,7 +73,7 @@ def test_ids_bedrock_publishes_as_model_id_are_accepted(model_id: str) -> None:
     ],
 )
 def test_ids_bedrock_never_publishes_are_rejected_with_a_hint(model_id: str, hint: str) -> None:
-    found = problems(raw([{"name": "m", "id": model_id}]))
+    found = config_problems(raw([{"name": "m", "id": model_id}]))
     assert list(found) == ["llm-monitor:models[0].id"]
     assert hint in found["llm-monitor:models[0].id"]
 
@@ -91,7 +85,7 @@ def test_all_problems_are_reported_together_with_key_paths() -> None:
         {"id": "amazon.nova-lite-v1:0", "tokensPerMinuteQuota": "lots"},
         "not-an-object",
     ]
-    found = problems(raw(models, **{"llm-monitor:dashbord": {}}))
+    found = config_problems(raw(models, **{"llm-monitor:dashbord": {}}))
     assert set(found) == {
         "llm-monitor:models[0].inputTokenPric",
         "llm-monitor:models[1].name",
@@ -111,12 +105,12 @@ def test_all_problems_are_reported_together_with_key_paths() -> None:
 
 
 def test_models_are_required_and_must_be_a_list() -> None:
-    assert "required" in problems({"aws:region": "us-east-1"})["llm-monitor:models"]
-    assert "list" in problems(raw({"name": "a"}))["llm-monitor:models"]
+    assert "required" in config_problems({"aws:region": "us-east-1"})["llm-monitor:models"]
+    assert "list" in config_problems(raw({"name": "a"}))["llm-monitor:models"]
 
 
 def test_region_must_be_set() -> None:
-    found = problems({"llm-monitor:models": [{"name": "a", "id": HAIKU}]})
+    found = config_problems({"llm-monitor:models": [{"name": "a", "id": HAIKU}]})
     assert "pulumi config set aws:region" in found["aws:region"]
 
 
@@ -132,17 +126,17 @@ def test_region_must_be_set() -> None:
     ],
 )
 def test_dashboard_options_are_validated(dashboard: dict[str, Any], path: str) -> None:
-    found = problems(raw([{"name": "a", "id": HAIKU}], **{"llm-monitor:dashboard": dashboard}))
+    found = config_problems(raw([{"name": "a", "id": HAIKU}], **{"llm-monitor:dashboard": dashboard}))
     assert list(found) == [path]
 
 
 def test_model_names_must_be_usable_in_resource_names() -> None:
-    found = problems(raw([{"name": "my model!", "id": HAIKU}]))
+    found = config_problems(raw([{"name": "my model!", "id": HAIKU}]))
     assert "llm-monitor:models[0].name" in found
 
 
 def test_tags_reject_reserved_prefix() -> None:
-    found = problems(raw([{"name": "a", "id": HAIKU}], **{"llm-monitor:tags": {"aws:owner": "x"}}))
+    found = config_problems(raw([{"name": "a", "id": HAIKU}], **{"llm-monitor:tags": {"aws:owner": "x"}}))
     assert "must not start with 'aws:'" in found["llm-monitor:tags.aws:owner"]
 
 

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 import tempfile
 import types
 import typing
@@ -33,7 +31,7 @@ from llm_monitor.config import NAMESPACE, ConfigError, Settings, parse_settings
 from llm_monitor.config.base import Section
 from llm_monitor.config.root import REGION_KEY
 from llm_monitor.preview import stackconfig
-from tests.program import ROOT, preview_failure
+from tests.program import ROOT, preview_failure, registered
 
 BASES = {stack: stackconfig.load(ROOT, stack).values for stack in ("dev", "prod")}
 
@@ -208,9 +206,9 @@ def malformed(draw: st.DrawFn) -> tuple[dict[str, Any], list[Mutation]]:
     return config, mutations
 
 
-def as_engine_strings(config: dict[str, Any]) -> dict[str, Any]:
-    """What the language host hands the program: JSON text for structured values."""
-    return {k: v if isinstance(v, str) else json.dumps(v) for k, v in config.items()}
+def as_engine_strings(config: dict[str, Any]) -> dict[str, str]:
+    """What the language host hands the program, converted as the preview runner converts it."""
+    return stackconfig.StackConfig("llm-monitor", "fuzz", config, ()).as_pulumi_strings()
 
 
 def assert_reported(error: ConfigError, mutations: list[Mutation]) -> None:
@@ -286,14 +284,6 @@ def test_a_mutation_that_is_not_reported_fails_the_check() -> None:
 
 # --- whole program -----------------------------------------------------------------------------------------
 
-REGISTERED = (
-    "import json, pathlib, sys\n"
-    "from llm_monitor.preview import runner, stackconfig\n"
-    "root = pathlib.Path(sys.argv[1])\n"
-    "result = runner.run(root, stackconfig.load(root, 'fuzz', pathlib.Path(sys.argv[2])))\n"
-    "print(json.dumps({'error': result.error, 'registered': len(result.resources)}))\n"
-)
-
 
 @settings(
     max_examples=3,
@@ -314,14 +304,6 @@ def test_whole_program_stops_before_registering_anything(case: tuple[dict[str, A
         reported = re.findall(r"^  - (\S+?): ", failure.stderr, flags=re.MULTILINE)
         for mutation in mutations:
             assert any(_related(p, mutation.path) for p in reported), (mutation, failure.stderr)
-        stack_file = Path(tmp) / "Pulumi.fuzz.yaml"  # written by preview_failure
-        completed = subprocess.run(
-            [sys.executable, "-c", REGISTERED, str(ROOT), str(stack_file)],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=ROOT,
-        )
-        report = json.loads(completed.stdout)
-        assert report["registered"] == 0
-        assert report["error"]
+        count, error = registered(Path(tmp) / "Pulumi.fuzz.yaml")  # the file preview_failure wrote
+        assert count == 0
+        assert error

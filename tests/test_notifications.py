@@ -10,16 +10,20 @@ import pytest
 
 from llm_monitor.alarms import build_alarms
 from llm_monitor.aws import ACCOUNT_ID_TOKEN
-from llm_monitor.config import ConfigError, parse_settings
+from llm_monitor.config import parse_settings
 from llm_monitor.notifications import NotificationPlan, build_notifications
+from tests.program import config_problems
 
 ACCOUNT = "111122223333"
 MODEL = {"name": "m", "id": "amazon.nova-lite-v1:0"}
 
 
+def raw_config(region: str, **endpoints: Any) -> dict[str, Any]:
+    return {"aws:region": region, "llm-monitor:models": [MODEL], "llm-monitor:notifications": endpoints}
+
+
 def notifications(region: str = "us-east-1", project: str = "llm-monitor", **endpoints: Any) -> NotificationPlan:
-    raw = {"aws:region": region, "llm-monitor:models": [MODEL], "llm-monitor:notifications": endpoints}
-    settings = parse_settings(raw)
+    settings = parse_settings(raw_config(region, **endpoints))
     return build_notifications(settings, build_alarms(settings, project=project, stack="prod"))
 
 
@@ -32,13 +36,6 @@ def policy(text: str) -> dict[str, Any]:
 def statement(document: dict[str, Any], sid: str) -> dict[str, Any]:
     (match,) = [s for s in document["Statement"] if s["Sid"] == sid]
     return match
-
-
-def problems(**endpoints: Any) -> dict[str, str]:
-    raw = {"aws:region": "eu-west-1", "llm-monitor:models": [MODEL], "llm-monitor:notifications": endpoints}
-    with pytest.raises(ConfigError) as caught:
-        parse_settings(raw)
-    return {p.path: p.message for p in caught.value.problems}
 
 
 OWN_ALARM = f"arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:llm-monitor-prod-us-east-1-m-latency"
@@ -153,14 +150,10 @@ def test_no_endpoints_means_no_subscriptions() -> None:
     ],
 )
 def test_invalid_endpoints_name_their_key(endpoints: dict[str, Any], path: str, message: str) -> None:
-    found = problems(**endpoints)
+    found = config_problems(raw_config("eu-west-1", **endpoints))
     assert message in found[path]
 
 
 def test_existing_topics_in_the_stacks_region_are_accepted() -> None:
-    raw = {
-        "aws:region": "eu-west-1",
-        "llm-monitor:models": [MODEL],
-        "llm-monitor:notifications": {"topicArns": ["arn:aws:sns:eu-west-1:123456789012:pager"]},
-    }
+    raw = raw_config("eu-west-1", topicArns=["arn:aws:sns:eu-west-1:123456789012:pager"])
     assert parse_settings(raw).notifications.topic_arns == ["arn:aws:sns:eu-west-1:123456789012:pager"]

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from llm_monitor.aws import ACCOUNT_ID_TOKEN
 from tests.bodies import model_ids_in
-from tests.program import DASHBOARD, ROOT, Preview, models, preview, preview_failure, run_cli, stack_config
+from tests.program import DASHBOARD, Preview, models, preview, preview_failure, registered, run_cli, stack_config
 
 COMPONENT = "llm-monitor:index:BedrockDashboards"
 
@@ -104,19 +103,9 @@ def test_invalid_config_fails_with_key_paths_and_no_traceback(tmp_path: Path) ->
 def test_invalid_config_registers_nothing(tmp_path: Path) -> None:
     stack_file = tmp_path / "Pulumi.bad.yaml"
     stack_file.write_text(json.dumps({"config": {"aws:region": "us-east-1", "llm-monitor:models": [{"id": "x"}]}}))
-    script = (
-        "import json, pathlib, sys\n"
-        "from llm_monitor.preview import runner, stackconfig\n"
-        "root = pathlib.Path(sys.argv[1])\n"
-        "result = runner.run(root, stackconfig.load(root, 'bad', pathlib.Path(sys.argv[2])))\n"
-        "print(json.dumps({'error': result.error, 'registered': len(result.resources)}))\n"
-    )
-    completed = subprocess.run(
-        [sys.executable, "-c", script, str(ROOT), str(stack_file)], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    report = json.loads(completed.stdout)
-    assert report["registered"] == 0
-    assert "llm-monitor:models[0].name" in report["error"]
+    count, error = registered(stack_file)
+    assert count == 0
+    assert "llm-monitor:models[0].name" in (error or "")
 
 
 def test_unknown_stack_is_a_clear_error(tmp_path: Path) -> None:
@@ -127,6 +116,12 @@ def test_unknown_stack_is_a_clear_error(tmp_path: Path) -> None:
     assert "Traceback" not in completed.stderr
 
 
-def test_same_config_gives_identical_resources(tmp_path: Path, dev: Preview) -> None:
-    again = preview(tmp_path, "dev")
-    assert again.resources == dev.resources
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_no_input_or_output_keeps_the_account_placeholder(stack: str, request: pytest.FixtureRequest) -> None:
+    """The pure layer writes the placeholder into ARNs and policies; the components must swap in the account."""
+    run: Preview = request.getfixturevalue(stack)
+    leaked = [r["name"] for r in run.resources if ACCOUNT_ID_TOKEN in json.dumps(r["inputs"])]
+    assert leaked == []
+    assert ACCOUNT_ID_TOKEN not in json.dumps(run.outputs)
+    # The mock account is there instead (the swap happened, rather than no ARN being built).
+    assert any("123456789012" in json.dumps(r["inputs"]) for r in run.resources)

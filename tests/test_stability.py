@@ -1,9 +1,10 @@
 """Stable plans: the same config gives the same bytes; model-list edits touch only what they must.
 
-Every scenario is the prod stack file (every feature on) run as a whole program and compared with
-the ``prod`` fixture by URN. A resource is *per-model* when its Pulumi name carries a model's name
-as a segment (``alarms-claude-haiku-latency``); *aggregate* resources (dashboards, composite or
-roll-up alarms, query definitions over all models) may change when the model list does.
+Both stack files are run twice. Every model-list scenario is the prod stack file (every feature
+on) run as a whole program and compared with the ``prod`` fixture by URN. A resource is
+*per-model* when its Pulumi name carries a model's name as a segment
+(``alarms-claude-haiku-latency``); *aggregate* resources (dashboards, composite or roll-up
+alarms, query definitions over all models) may change when the model list does.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from llm_monitor.preview.cost import model_of
+from llm_monitor.preview.diff import compare
 from tests.program import DASHBOARD, Preview, preview, stack_config
 
 COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
@@ -25,8 +27,6 @@ QUERY = "aws:cloudwatch/queryDefinition:QueryDefinition"
 AGGREGATE_TYPES = {DASHBOARD, COMPOSITE, QUERY}
 NEW_MODEL: dict[str, Any] = {"name": "llama-70b", "id": "meta.llama3-1-70b-instruct-v1:0", "inputTokenPrice": 0.00072}
 REMOVED = "nova-micro"
-
-Resource = dict[str, Any]
 
 
 def prod_models() -> list[dict[str, Any]]:
@@ -39,36 +39,8 @@ def run_prod_with(tmp_path: Path, models: list[dict[str, Any]]) -> Preview:
     return preview(tmp_path, "prod", config)
 
 
-def owner(resource: Resource, model_names: list[str]) -> str | None:
-    """The model a resource belongs to (its name carries the model name as a segment), if any."""
-    for name in sorted(model_names, key=len, reverse=True):
-        if re.search(rf"(^|-){re.escape(name)}(-|$)", resource["name"]):
-            return name
-    return None
-
-
-def is_aggregate(resource: Resource, model_names: list[str]) -> bool:
-    return resource["type"] in AGGREGATE_TYPES or (
-        resource["type"] == METRIC_ALARM and owner(resource, model_names) is None
-    )
-
-
-@dataclass
-class Diff:
-    added: list[Resource]
-    removed: list[Resource]
-    changed: list[Resource]
-    """Present in both runs with different inputs (as the later run has them)."""
-
-
-def diff(before: Preview, after: Preview) -> Diff:
-    old = {r["urn"]: r for r in before.resources}
-    new = {r["urn"]: r for r in after.resources}
-    return Diff(
-        added=[new[u] for u in sorted(new.keys() - old.keys())],
-        removed=[old[u] for u in sorted(old.keys() - new.keys())],
-        changed=[new[u] for u in sorted(old.keys() & new.keys()) if old[u]["inputs"] != new[u]["inputs"]],
-    )
+def is_aggregate(type_: str, name: str, model_names: list[str]) -> bool:
+    return type_ in AGGREGATE_TYPES or (type_ == METRIC_ALARM and model_of(name, model_names) is None)
 
 
 def model_widgets(run: Preview, model: str) -> list[dict[str, Any]]:
@@ -99,13 +71,17 @@ def without_order(run: Preview) -> Counter[tuple[str, ...]]:
 # --- the same config twice --------------------------------------------------------------------------
 
 
-def test_same_config_twice_gives_identical_resources_and_bytes(tmp_path: Path, prod: Preview) -> None:
-    again = preview(tmp_path, "prod")
-    assert again.resources == prod.resources
-    assert again.outputs == prod.outputs
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_same_config_twice_gives_identical_resources_and_bytes(
+    stack: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    first: Preview = request.getfixturevalue(stack)
+    again = preview(tmp_path, stack)
+    assert again.resources == first.resources
+    assert again.outputs == first.outputs
     for name in ("resources.json", "outputs.json"):
-        assert (again.out_dir / name).read_bytes() == (prod.out_dir / name).read_bytes()
-    bodies = sorted((prod.out_dir / "dashboards").glob("*.json"))
+        assert (again.out_dir / name).read_bytes() == (first.out_dir / name).read_bytes()
+    bodies = sorted((first.out_dir / "dashboards").glob("*.json"))
     assert bodies
     for body in bodies:
         assert (again.out_dir / "dashboards" / body.name).read_bytes() == body.read_bytes()
@@ -126,23 +102,27 @@ def removed(tmp_path_factory: pytest.TempPathFactory) -> Preview:
 
 def test_adding_a_model_adds_only_its_resources_and_changes_only_aggregates(prod: Preview, added: Preview) -> None:
     names = [m["name"] for m in prod_models()] + [NEW_MODEL["name"]]
-    change = diff(prod, added)
-    assert change.removed == []
+    change = compare(prod.resources, added.resources)
+    assert change.removed == ()
     assert change.added, "the new model got no resources of its own"
-    assert {r["name"]: owner(r, names) for r in change.added} == {r["name"]: NEW_MODEL["name"] for r in change.added}
-    assert [r["name"] for r in change.changed if not is_aggregate(r, names)] == []
-    assert DASHBOARD in {r["type"] for r in change.changed}
+    assert {r["name"]: model_of(r["name"], names) for r in change.added} == {
+        r["name"]: NEW_MODEL["name"] for r in change.added
+    }
+    assert [c.name for c in change.changed if not is_aggregate(c.type, c.name, names)] == []
+    assert DASHBOARD in {c.type for c in change.changed}
 
 
 def test_removing_a_model_removes_only_its_resources_and_changes_only_aggregates(
     prod: Preview, removed: Preview
 ) -> None:
     names = [m["name"] for m in prod_models()]
-    change = diff(prod, removed)
-    assert change.added == []
+    change = compare(prod.resources, removed.resources)
+    assert change.added == ()
     assert change.removed, "the removed model had no resources of its own"
-    assert {r["name"]: owner(r, names) for r in change.removed} == {r["name"]: REMOVED for r in change.removed}
-    assert [r["name"] for r in change.changed if not is_aggregate(r, names)] == []
+    assert {r["name"]: model_of(r["name"], names) for r in change.removed} == {
+        r["name"]: REMOVED for r in change.removed
+    }
+    assert [c.name for c in change.changed if not is_aggregate(c.type, c.name, names)] == []
 
 
 @pytest.mark.parametrize("scenario", ["added", "removed"])
@@ -171,9 +151,9 @@ def reordered(tmp_path_factory: pytest.TempPathFactory) -> Preview:
 
 
 def test_reordering_models_changes_no_resource_but_dashboards(prod: Preview, reordered: Preview) -> None:
-    change = diff(prod, reordered)
-    assert (change.added, change.removed) == ([], [])
-    assert [r["name"] for r in change.changed if r["type"] != DASHBOARD] == []
+    change = compare(prod.resources, reordered.resources)
+    assert (change.added, change.removed) == ((), ())
+    assert [c.name for c in change.changed if c.type != DASHBOARD] == []
 
 
 def test_reordering_models_only_reorders_dashboard_content(prod: Preview, reordered: Preview) -> None:

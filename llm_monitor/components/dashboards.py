@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from llm_monitor.aws import ACCOUNT_ID_TOKEN, dashboard_url
+from llm_monitor.components._account import with_account
 from llm_monitor.dashboard import Dashboard
 
 
@@ -18,12 +18,6 @@ class BedrockDashboardsArgs:
     """Dashboard specs from ``llm_monitor.dashboard.build_dashboards``."""
     account_id: pulumi.Input[str]
     """Replaces the account placeholder in the bodies (alarm ARNs)."""
-    region: str
-
-
-def with_account(text: str, account_id: pulumi.Output[str]) -> pulumi.Output[str]:
-    """``text`` with the account placeholder of the pure layer replaced by the real account ID."""
-    return account_id.apply(lambda account: text.replace(ACCOUNT_ID_TOKEN, account))
 
 
 class BedrockDashboards(pulumi.ComponentResource):
@@ -47,8 +41,7 @@ class BedrockDashboards(pulumi.ComponentResource):
             for page, spec in enumerate(args.dashboards, start=1)
         ]
         self.dashboard_names = pulumi.Output.all(*[d.dashboard_name for d in self.dashboards])
-        self.dashboard_urls = pulumi.Output.all(
-            *[d.dashboard_name.apply(lambda n: dashboard_url(args.region, n)) for d in self.dashboards]
-        )
+        # Known from the specs: a link needs only the name and Region, not the created dashboard.
+        self.dashboard_urls = pulumi.Output.from_input([spec.url for spec in args.dashboards])
         # Registering outputs marks the component complete and records them in the state.
         self.register_outputs({"dashboardNames": self.dashboard_names, "dashboardUrls": self.dashboard_urls})

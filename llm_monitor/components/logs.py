@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from llm_monitor.components.dashboards import with_account
+from llm_monitor.components._account import with_account
 from llm_monitor.logs import INVOCATIONS, InvocationLoggingSpec, LogSpec
 
 
@@ -43,12 +43,7 @@ class LogGroups(pulumi.ComponentResource):
         # only the new one, so reading the old group needs its ARN added back to the policy.
         keep = pulumi.ResourceOptions(parent=self, protect=spec.protect, retain_on_delete=True)
         self.key = aws.kms.Key(
-            f"{name}-key",
-            description=f"Encrypts the log groups {', '.join(g.name for g in spec.groups)}",
-            enable_key_rotation=True,
-            deletion_window_in_days=30,
-            policy=with_account(spec.key_policy, account),
-            opts=keep,
+            f"{name}-key", **spec.key_inputs(), policy=with_account(spec.key_policy, account), opts=keep
         )
         aws.kms.Alias(
             f"{name}-key-alias",
@@ -60,17 +55,7 @@ class LogGroups(pulumi.ComponentResource):
         self.data_protection: dict[str, aws.cloudwatch.LogDataProtectionPolicy] = {}
         for group in spec.groups:
             log_group = aws.cloudwatch.LogGroup(
-                f"{name}-{group.key}",
-                name=group.name,
-                kms_key_id=self.key.arn,
-                retention_in_days=group.retention_days,
-                # STANDARD: the Infrequent Access class has no metric filters.
-                log_group_class="STANDARD",
-                deletion_protection_enabled=spec.protect,
-                # The provider-side twin of retain_on_delete: visible to policy packs, and kept
-                # even if the stack's state is moved to a program without this option.
-                skip_destroy=True,
-                opts=keep,
+                f"{name}-{group.key}", **group.inputs(protect=spec.protect), kms_key_id=self.key.arn, opts=keep
             )
             self.data_protection[group.key] = aws.cloudwatch.LogDataProtectionPolicy(
                 f"{name}-{group.key}-data-protection",
@@ -113,25 +98,11 @@ class BedrockInvocationLogging(pulumi.ComponentResource):
             policy=with_account(spec.permissions_policy, account),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        cloudwatch: aws.bedrockmodel.InvocationLoggingConfigurationLoggingConfigCloudwatchConfigArgsDict = {
-            "log_group_name": log_group.name,
-            "role_arn": role.arn,
-        }
-        if spec.large_data_bucket:
-            cloudwatch["large_data_delivery_s3_config"] = {
-                "bucket_name": spec.large_data_bucket,
-                "key_prefix": spec.large_data_key_prefix or None,
-            }
         self.configuration = aws.bedrockmodel.InvocationLoggingConfiguration(
             f"{name}-configuration",
-            logging_config={
-                "cloudwatch_config": cloudwatch,
-                # Every flag explicitly: the provider defaults each one to true.
-                "text_data_delivery_enabled": spec.delivers("text"),
-                "image_data_delivery_enabled": spec.delivers("image"),
-                "embedding_data_delivery_enabled": spec.delivers("embedding"),
-                "video_data_delivery_enabled": spec.delivers("video"),
-            },
+            logging_config=aws.bedrockmodel.InvocationLoggingConfigurationLoggingConfigArgs(
+                **spec.logging_config(log_group.name, role.arn)
+            ),
             # After the write permission, as in the provider's example: Bedrock validates the destination.
             # After the masking policy too: it applies only to events ingested once it exists.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[policy, masking]),
@@ -153,17 +124,8 @@ class LogInsights(pulumi.ComponentResource):
         for f in spec.filters:
             aws.cloudwatch.LogMetricFilter(
                 f"{name}-{f.key}",
-                name=f.name,
+                **f.inputs(),
                 log_group_name=log_groups[f.group].name,
-                pattern=f.pattern,
-                metric_transformation=aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
-                    name=f.metric.name,
-                    namespace=f.metric.namespace,
-                    value=f.value,
-                    unit=f.metric.unit,
-                    dimensions=dict(f.dimensions) or None,
-                    default_value=None if f.default_value is None else f"{f.default_value:g}",
-                ),
                 opts=pulumi.ResourceOptions(parent=self),
             )
         for q in spec.queries:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from llm_monitor.components.dashboards import with_account
+from llm_monitor.components._account import with_account
 from llm_monitor.notifications import NotificationPlan
 
 

@@ -34,6 +34,11 @@ _PERCENTILE = re.compile(r"p(?P<value>[0-9]{1,3}(\.[0-9]{1,2})?)")
 _WINDOW_FIELDS = ("period_seconds", "evaluation_periods", "datapoints_to_alarm")
 
 
+def max_window(period: int) -> int:
+    """The longest evaluation window (Period × EvaluationPeriods) CloudWatch accepts for ``period``."""
+    return MAX_WINDOW_SHORT_PERIODS if period < 3600 else MAX_WINDOW
+
+
 def check_percentile(value: str) -> str:
     """``value`` if CloudWatch accepts it as a percentile ExtendedStatistic, else ValueError."""
     match = _PERCENTILE.fullmatch(value)
@@ -75,7 +80,7 @@ class AlarmRule(Section):
                 f"({self.evaluation_periods}); M of N needs M ≤ N"
             )
         window = self.period_seconds * self.evaluation_periods
-        limit = MAX_WINDOW_SHORT_PERIODS if self.period_seconds < 3600 else MAX_WINDOW
+        limit = max_window(self.period_seconds)
         if window > limit:
             kind = "under an hour" if limit == MAX_WINDOW_SHORT_PERIODS else "an hour or more"
             return (
@@ -84,6 +89,14 @@ class AlarmRule(Section):
                 f"CloudWatch allows at most {limit:,} s when the period is {kind}"
             )
         return None
+
+
+class SinglePeriodRule(AlarmRule):
+    """An alarm kind that judges one period (M = N = 1), of 5 minutes unless the kind says otherwise."""
+
+    period_seconds: int = 300
+    evaluation_periods: int = Field(default=1, ge=1)
+    datapoints_to_alarm: int = Field(default=1, ge=1)
 
 
 class PercentileRule(AlarmRule):
@@ -107,25 +120,19 @@ class TimeToFirstTokenAlarm(PercentileRule):
     threshold: float = Field(default=5_000, gt=0, allow_inf_nan=False)
 
 
-class ServerErrorsAlarm(AlarmRule):
+class ServerErrorsAlarm(SinglePeriodRule):
     """At least ``threshold`` InvocationServerErrors in one period (default: 5 in 5 minutes)."""
 
     threshold: int = Field(default=5, ge=1)
     """Server errors per period."""
-    period_seconds: int = 300
-    evaluation_periods: int = Field(default=1, ge=1)
-    datapoints_to_alarm: int = Field(default=1, ge=1)
 
 
-class ThrottlesAlarm(AlarmRule):
+class ThrottlesAlarm(SinglePeriodRule):
     """At least ``threshold`` InvocationThrottles in one period; off by default (see throttleRate)."""
 
     enabled: bool = False
     threshold: int = Field(default=50, ge=1)
     """Throttled requests per period."""
-    period_seconds: int = 300
-    evaluation_periods: int = Field(default=1, ge=1)
-    datapoints_to_alarm: int = Field(default=1, ge=1)
 
 
 class RateRule(AlarmRule):
@@ -157,14 +164,12 @@ class QuotaAlarm(AlarmRule):
     """Percent of the tokens-per-minute quota."""
 
 
-class CostAlarm(AlarmRule):
+class CostAlarm(SinglePeriodRule):
     """Estimated spend (token metrics × the model's prices) above ``threshold`` USD per hour."""
 
     threshold: float = Field(default=10, gt=0, allow_inf_nan=False)
     """USD per hour."""
     period_seconds: int = 3600
-    evaluation_periods: int = Field(default=1, ge=1)
-    datapoints_to_alarm: int = Field(default=1, ge=1)
 
 
 class InvocationAnomalyAlarm(AlarmRule):
@@ -180,14 +185,11 @@ class InvocationAnomalyAlarm(AlarmRule):
     datapoints_to_alarm: int = Field(default=3, ge=1)
 
 
-class LogDeliveryFailureAlarm(AlarmRule):
+class LogDeliveryFailureAlarm(SinglePeriodRule):
     """Invocation-log records Bedrock failed to deliver to CloudWatch Logs (when invocation logging is on)."""
 
     threshold: int = Field(default=1, ge=1)
     """Failed deliveries per period."""
-    period_seconds: int = 300
-    evaluation_periods: int = Field(default=1, ge=1)
-    datapoints_to_alarm: int = Field(default=1, ge=1)
 
 
 class HealthRollup(Section):

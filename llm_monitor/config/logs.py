@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from llm_monitor.catalogue import APPLICATION_NAMESPACE
-from llm_monitor.config.base import Section
+from llm_monitor.config.base import Section, repeated
 
 #: The only values PutRetentionPolicy accepts (botocore ``logs`` model, shape ``Days``). "Never
 #: expire" is the absence of a policy; this program does not offer it.
@@ -147,7 +147,7 @@ class InvocationLoggingSettings(Section):
     @field_validator("data_types")
     @classmethod
     def _unique(cls, value: list[str]) -> list[str]:
-        duplicates = sorted({t for t in value if value.count(t) > 1})
+        duplicates = repeated(value)
         if duplicates:
             raise ValueError(f"lists {', '.join(duplicates)} more than once")
         return value
@@ -212,7 +212,7 @@ class DataProtectionSettings(Section):
                 f"not a CloudWatch Logs managed data identifier: {', '.join(problems)}; see "
                 "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/protect-sensitive-log-data-types.html"
             )
-        duplicates = sorted({i for i in value if value.count(i) > 1})
+        duplicates = repeated(value)
         if duplicates:
             raise ValueError(f"lists {', '.join(duplicates)} more than once")
         return value
@@ -221,8 +221,7 @@ class DataProtectionSettings(Section):
     def _something_to_mask(self) -> DataProtectionSettings:
         if not self.identifiers and not self.custom_identifiers:
             raise ValueError("masks nothing; list at least one entry in identifiers or customIdentifiers")
-        names = [c.name for c in self.custom_identifiers]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
+        duplicates = repeated(c.name for c in self.custom_identifiers)
         if duplicates:
             raise ValueError(f"customIdentifiers names {', '.join(duplicates)} more than once")
         return self

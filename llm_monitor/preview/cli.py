@@ -18,6 +18,7 @@ from typing import Any
 
 from llm_monitor.config import ConfigError, parse_settings
 from llm_monitor.preview import cost, diff, prices, report, runner, stackconfig
+from llm_monitor.resource_types import DASHBOARD
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -255,7 +256,7 @@ def write(out: Path, result: runner.RunResult, *, draw: bool = True) -> list[rep
         # Imported here: matplotlib takes longer to import than a small stack takes to run.
         from llm_monitor.preview import pictures
     for r in result.resources:
-        if r.type == "aws:cloudwatch/dashboard:Dashboard":
+        if r.type == DASHBOARD:
             name, body = r.inputs["dashboardName"], json.loads(r.inputs["dashboardBody"])
             _dump(dashboards_dir / f"{name}.json", body)
             if draw:

@@ -38,14 +38,15 @@ from typing import Any
 
 from llm_monitor.config.models import ModelSettings
 from llm_monitor.preview.prices import PriceTable
-
-METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
-COMPOSITE_ALARM = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
-DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
-METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
-LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
-DATA_PROTECTION = "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy"
-KMS_KEY = "aws:kms/key:Key"
+from llm_monitor.resource_types import (
+    COMPOSITE_ALARM,
+    DASHBOARD,
+    DATA_PROTECTION,
+    KMS_KEY,
+    LOG_GROUP,
+    METRIC_ALARM,
+    METRIC_FILTER,
+)
 
 STANDARD_ALARMS = "Standard alarms"
 HIGH_RESOLUTION_ALARMS = "High-resolution alarms"

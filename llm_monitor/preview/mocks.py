@@ -8,6 +8,7 @@ from typing import Any
 
 import pulumi
 
+from llm_monitor import resource_types as rt
 from llm_monitor.aws import arn, partition
 
 MOCK_ACCOUNT = "123456789012"
@@ -27,7 +28,7 @@ class AwsMocks(pulumi.runtime.Mocks):
     def _state(self, typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         r = self.region
         factories: dict[str, Callable[[], tuple[str, dict[str, Any]]]] = {
-            "aws:cloudwatch/dashboard:Dashboard": lambda: (
+            rt.DASHBOARD: lambda: (
                 inputs["dashboardName"],
                 {
                     "dashboardArn": arn(
@@ -35,31 +36,31 @@ class AwsMocks(pulumi.runtime.Mocks):
                     )
                 },
             ),
-            "aws:cloudwatch/logGroup:LogGroup": lambda: (
+            rt.LOG_GROUP: lambda: (
                 inputs.get("name", name),
                 {"arn": arn(r, "logs", MOCK_ACCOUNT, f"log-group:{inputs.get('name', name)}")},
             ),
-            "aws:cloudwatch/metricAlarm:MetricAlarm": lambda: (
+            rt.METRIC_ALARM: lambda: (
                 inputs.get("name", name),
                 {"arn": arn(r, "cloudwatch", MOCK_ACCOUNT, f"alarm:{inputs.get('name', name)}")},
             ),
-            "aws:cloudwatch/compositeAlarm:CompositeAlarm": lambda: (
+            rt.COMPOSITE_ALARM: lambda: (
                 inputs.get("alarmName", name),
                 {"arn": arn(r, "cloudwatch", MOCK_ACCOUNT, f"alarm:{inputs.get('alarmName', name)}")},
             ),
-            "aws:kms/key:Key": lambda: (
+            rt.KMS_KEY: lambda: (
                 _uuid(name),
                 {"arn": arn(r, "kms", MOCK_ACCOUNT, f"key/{_uuid(name)}"), "keyId": _uuid(name)},
             ),
-            "aws:kms/alias:Alias": lambda: (
+            rt.KMS_ALIAS: lambda: (
                 inputs.get("name", name),
                 {"arn": arn(r, "kms", MOCK_ACCOUNT, inputs.get("name", f"alias/{name}"))},
             ),
-            "aws:sns/topic:Topic": lambda: (
+            rt.TOPIC: lambda: (
                 arn(r, "sns", MOCK_ACCOUNT, inputs.get("name", name)),
                 {"arn": arn(r, "sns", MOCK_ACCOUNT, inputs.get("name", name))},
             ),
-            "aws:iam/role:Role": lambda: (
+            rt.ROLE: lambda: (
                 inputs.get("name", name),
                 {"arn": arn(r, "iam", MOCK_ACCOUNT, f"role/{inputs.get('name', name)}", regional=False)},
             ),
@@ -84,9 +85,4 @@ class AwsMocks(pulumi.runtime.Mocks):
                 "userId": "AIDAPREVIEW",
                 "id": MOCK_ACCOUNT,
             }
-        if args.token == "aws:index/getRegion:getRegion":
-            return {"region": self.region, "name": self.region, "id": self.region}
-        if args.token == "aws:index/getPartition:getPartition":
-            p = partition(self.region)
-            return {"partition": p, "id": p, "dnsSuffix": "amazonaws.com"}
         raise NotImplementedError(f"the preview has no mock for invoke {args.token}")

@@ -11,6 +11,7 @@ from typing import Any
 from llm_monitor.preview.cost import ALARM_CATEGORIES, Assumptions, Estimate
 from llm_monitor.preview.diff import MISSING, Diff
 from llm_monitor.preview.prices import PriceTable
+from llm_monitor.resource_types import DASHBOARD
 
 MAX_PATHS_PER_RESOURCE = 12
 MAX_VALUE_CHARS = 60
@@ -214,7 +215,7 @@ def _diff(report: Report) -> list[str]:
 
 
 def markdown(report: Report) -> str:
-    dashboards = sum(1 for r in report.resources if r["type"] == "aws:cloudwatch/dashboard:Dashboard")
+    dashboards = sum(1 for r in report.resources if r["type"] == DASHBOARD)
     head = [
         f"# Preview of stack `{report.stack}` ({report.region})",
         "",

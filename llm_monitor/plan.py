@@ -1,0 +1,43 @@
+"""The whole stack as specs: the pure layer's parts wired together (no Pulumi imports).
+
+``__main__.py`` reads the settings, calls ``build_plan`` and hands each part to its component.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from llm_monitor.alarms import AlarmPlan, build_alarms
+from llm_monitor.config import Settings
+from llm_monitor.dashboard import Dashboard, Extras, build_dashboards
+from llm_monitor.logs import LogSpec, build_log_spec, dashboard_rows
+from llm_monitor.notifications import NotificationPlan, build_notifications
+
+
+@dataclass(frozen=True)
+class StackPlan:
+    """Everything one stack creates, deterministically from its settings."""
+
+    logs: LogSpec
+    alarms: AlarmPlan
+    """Linked: each alarm's description points at the dashboard page that shows its model."""
+    dashboards: tuple[Dashboard, ...]
+    notifications: NotificationPlan
+
+
+def build_plan(settings: Settings, *, project: str, stack: str) -> StackPlan:
+    """The log spec, the alarms, the dashboards that show both, and the alarm topic."""
+    logs = build_log_spec(settings, project=project, stack=stack)
+    alarms = build_alarms(settings, project=project, stack=stack)
+    extras = Extras(
+        overview_rows=dashboard_rows(settings, logs),
+        annotations=alarms.annotations,
+        alarm_arns=alarms.alarm_arns,
+    )
+    dashboards = build_dashboards(settings, project=project, stack=stack, extras=extras)
+    return StackPlan(
+        logs=logs,
+        alarms=alarms.linked(dashboards),
+        dashboards=tuple(dashboards),
+        notifications=build_notifications(settings, alarms),
+    )
