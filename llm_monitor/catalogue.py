@@ -91,7 +91,8 @@ INVOCATION_THROTTLES = _runtime(
     "on the SDK's retry settings.",
 )
 INPUT_TOKEN_COUNT = _runtime("InputTokenCount", "Count", ("Sum", "Average", "Maximum"), "Input tokens.")
-OUTPUT_TOKEN_COUNT = _runtime("OutputTokenCount", "Count", ("Sum", "Average", "Maximum"), "Output tokens.")
+# p50 of OutputTokenCount (per call) is the numerator of AWS's output-tokens-per-second figure.
+OUTPUT_TOKEN_COUNT = _runtime("OutputTokenCount", "Count", ("Sum", "Average", "Maximum", "p50"), "Output tokens.")
 # Prompt-cache token metrics: the current user guide names them CacheReadInputTokens and
 # CacheWriteInputTokens; the AWS ML blog "Effectively use prompt caching on Amazon Bedrock" (2025)
 # and its console screenshots show CacheReadInputTokenCount and CacheWriteInputTokenCount. Both
@@ -250,6 +251,7 @@ APPLICATION = "Application"
 #: Tenant = the configured ``requestMetadata`` key of each invocation-log record.
 BY_TENANT: tuple[str, ...] = (TENANT,)
 #: Application = the ``app`` field of an application log line; ModelId its ``modelId`` field.
+BY_APPLICATION: tuple[str, ...] = (APPLICATION,)
 BY_APPLICATION_AND_MODEL: tuple[str, ...] = (APPLICATION, MODEL_ID)
 
 
@@ -291,8 +293,25 @@ def _inference(name: str, unit: str, stats: tuple[str, ...], description: str) -
     return Metric(APPLICATION_NAMESPACE, name, unit, (BY_APPLICATION_AND_MODEL,), stats, description)
 
 
-INFERENCE_REQUESTS = _inference("InferenceRequests", "Count", ("Sum",), "LLM calls the application logged.")
-INFERENCE_ERRORS = _inference("InferenceErrors", "Count", ("Sum",), 'Logged calls with status "error".')
+# Calls and errors are published per model and per application, as two separate series (they add
+# up instead of multiplying: models + applications series, not models × applications); the
+# alarms read them per model and per application.
+INFERENCE_REQUESTS = Metric(
+    APPLICATION_NAMESPACE,
+    "InferenceRequests",
+    "Count",
+    (BY_MODEL, BY_APPLICATION),
+    ("Sum",),
+    "LLM calls the application logged, by model and by application.",
+)
+INFERENCE_ERRORS = Metric(
+    APPLICATION_NAMESPACE,
+    "InferenceErrors",
+    "Count",
+    (BY_MODEL, BY_APPLICATION),
+    ("Sum",),
+    'Logged calls with status "error", by model and by application.',
+)
 INFERENCE_LATENCY = _inference(
     "InferenceLatency", "Milliseconds", _LATENCY_STATS, "latencyMs: the call's duration as the application saw it."
 )

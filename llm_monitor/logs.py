@@ -402,17 +402,28 @@ def _invocation_filters(logs: LogSettings, prefix: str) -> list[MetricFilterSpec
 
 
 def _application_filters(logs: LogSettings, prefix: str) -> list[MetricFilterSpec]:
-    dims = ((cat.APPLICATION, "$.app"), (cat.MODEL_ID, "$.modelId"))
+    by_pair = ((cat.APPLICATION, "$.app"), (cat.MODEL_ID, "$.modelId"))
     base = (("$.schemaVersion", f"= {APPLICATION_SCHEMA_VERSION}"), ("$.app", "= *"), ("$.modelId", "= *"))
 
-    def spec(key: str, metric: Metric, value: str, test: tuple[str, str] | None) -> MetricFilterSpec:
+    def spec(
+        key: str, metric: Metric, value: str, test: tuple[str, str] | None, dims: tuple[tuple[str, str], ...] = by_pair
+    ) -> MetricFilterSpec:
         pattern = json_pattern(*base, *([test] if test else []))
         metric = cat.in_namespace(metric, logs.application_namespace)
         return MetricFilterSpec(key, APPLICATION, f"{prefix}-{key}", pattern, metric, value, dims)
 
+    # Calls and errors: one series per model and one per application (what the alarms read),
+    # not one per (application, model) pair.
+    counted = []
+    for dimension, selector in by_pair:
+        suffix = "by-model" if dimension == cat.MODEL_ID else "by-application"
+        dims = ((dimension, selector),)
+        counted += [
+            spec(f"requests-{suffix}", cat.INFERENCE_REQUESTS, "1", None, dims),
+            spec(f"errors-{suffix}", cat.INFERENCE_ERRORS, "1", ("$.status", '= "error"'), dims),
+        ]
     return [
-        spec("requests", cat.INFERENCE_REQUESTS, "1", None),
-        spec("errors", cat.INFERENCE_ERRORS, "1", ("$.status", '= "error"')),
+        *counted,
         spec("latency", cat.INFERENCE_LATENCY, "$.latencyMs", ("$.latencyMs", ">= 0")),
         spec(
             "time-to-first-token",
@@ -691,8 +702,8 @@ def _application_rows(settings: Settings, spec: LogSpec) -> list[list[Widget]]:
         graph(
             "App calls and errors",
             [
-                _by(metric(cat.INFERENCE_REQUESTS), dims, "Sum", period, "req", "calls"),
-                _by(metric(cat.INFERENCE_ERRORS), dims, "Sum", period, "err", "errors"),
+                _by(metric(cat.INFERENCE_REQUESTS), cat.BY_APPLICATION, "Sum", period, "req", "calls"),
+                _by(metric(cat.INFERENCE_ERRORS), cat.BY_APPLICATION, "Sum", period, "err", "errors"),
             ],
             region,
             period,

@@ -35,6 +35,26 @@ ERRORS = "FILL(ce,0)+FILL(se,0)"
 REQUESTS = "MAX([FILL(inv,0), err])"
 #: Throttled requests are not in Invocations: the throttle rate is a share of all attempts.
 ATTEMPTS = "FILL(inv,0)+FILL(th,0)"
+#: AWS's output tokens per second (Bedrock user guide, "Monitor output tokens per second"):
+#: OutputTokenCount / (InvocationLatency − TimeToFirstToken) × 1000, all three at p50 (ids out,
+#: lat, ttft). Only streaming calls publish TimeToFirstToken; a period without one has no value.
+OTPS = "IF(lat > ttft, 1000*out/(lat-ttft))"
+
+
+def gated_rate(count: str, total: str, minimum: int) -> str:
+    """``count`` as a percentage of ``total``, read as 0 unless there are at least ``minimum`` of
+    them or every call of the period failed.
+
+    The gate counts the failures themselves, not the requests: a few unlucky calls among many
+    never breach, and a quiet model whose every call fails still does (2 failures of 2 calls is
+    100 %, whatever ``minimum`` says).
+    """
+    return f"IF({count} >= {minimum} OR ({count} > 0 AND {count} >= {total}), 100*{count}/{total}, 0)"
+
+
+def per_minute(id: str) -> str:
+    """A count series as a per-minute rate, whatever period the console picks for the graph."""
+    return f"{id}/(PERIOD({id})/60)"
 
 
 @dataclass(frozen=True)

@@ -156,18 +156,22 @@ def alarm_actions(props: Mapping[str, Any]) -> Problems:
 def alarms_notify(resources: Iterable[PolicyResource]) -> list[tuple[str, str]]:
     """(urn, message) for each alarm that changes state without telling anyone.
 
-    One exception: a composite alarm named in another composite's rule (a part of a nested
-    roll-up, which llm-monitor builds past 100 children) may stay silent, because the roll-up
-    above it notifies; paging for both would send two messages for one incident.
+    One exception: an alarm named in the rule of a composite alarm that notifies (a child of a
+    roll-up, which is how llm-monitor pages once per incident) may stay silent, because the
+    roll-up speaks for it; notifying for both would send two messages for one incident.
     """
     resources = list(resources)
-    rules = [str(r.props.get("alarmRule", "")) for r in resources if r.resource_type == COMPOSITE_ALARM]
+    rules = [
+        str(r.props.get("alarmRule", ""))
+        for r in resources
+        if r.resource_type == COMPOSITE_ALARM and not alarm_actions(r.props)
+    ]
     problems = []
     for alarm in (r for r in resources if r.resource_type in (METRIC_ALARM, COMPOSITE_ALARM)):
         messages = alarm_actions(alarm.props)
-        name = str(alarm.props.get("alarmName", ""))
+        name = str(alarm.props.get("alarmName") or alarm.props.get("name") or "")
         referenced = re.compile(rf'ALARM\(\s*"?{re.escape(name)}"?\s*\)')
-        if alarm.resource_type == COMPOSITE_ALARM and name and any(referenced.search(rule) for rule in rules):
+        if name and any(referenced.search(rule) for rule in rules):
             messages = [m for m in messages if not m.startswith("alarmActions is empty")]
         problems += [(alarm.urn, message) for message in messages]
     return problems
@@ -361,7 +365,7 @@ POLICIES: list[ResourceValidationPolicy | StackValidationPolicy] = [
     ),
     StackValidationPolicy(
         name="alarm-has-actions",
-        description="Every CloudWatch alarm has alarm actions and actions enabled (parts of a roll-up: its top does).",
+        description="Every CloudWatch alarm has alarm actions and actions enabled (a roll-up speaks for its children).",
         validate=_stack(alarms_notify),
         enforcement_level=MANDATORY,
     ),

@@ -1,4 +1,4 @@
-"""``llm-monitor:index:BedrockAlarms``: the stack's metric alarms and its "LLM health" roll-up."""
+"""``llm-monitor:index:BedrockAlarms``: the stack's metric alarms and each model's health roll-up."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from llm_monitor.alarms import AlarmPlan
+from llm_monitor.alarms import TOPIC_TOKEN, AlarmPlan, AlarmSpec
 
 
 @dataclass(frozen=True)
@@ -15,41 +15,39 @@ class BedrockAlarmsArgs:
     plan: AlarmPlan
     """From ``llm_monitor.alarms.build_alarms`` (linked to the dashboards)."""
     topic_arn: pulumi.Input[str]
-    """The stack's alarm topic; alarms marked ``notify`` send ALARM and OK to it."""
+    """The stack's alarm topic (``TOPIC_TOKEN`` in ``AlarmPlan.targets``)."""
 
 
 class BedrockAlarms(pulumi.ComponentResource):
     """One ``aws.cloudwatch.MetricAlarm`` per metric-alarm spec, one ``CompositeAlarm`` per roll-up."""
 
     alarm_names: pulumi.Output[list[str]]
-    """Every alarm name, the top roll-up first."""
+    """Every alarm name, the roll-ups first."""
 
     def __init__(self, name: str, args: BedrockAlarmsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("llm-monitor:index:BedrockAlarms", name, None, opts)
         plan = args.plan
 
-        def actions(notify: bool, page: bool) -> list[pulumi.Input[str]]:
-            return ([args.topic_arn] if notify else []) + (list(plan.page_topics) if page else [])
+        def targets(spec: AlarmSpec) -> list[pulumi.Input[str]]:
+            return [args.topic_arn if t == TOPIC_TOKEN else t for t in plan.targets(spec)]
 
         names: dict[str, pulumi.Output[str]] = {}
         resources: dict[str, pulumi.Resource] = {}
         for spec in plan.metric_alarms:
-            targets = actions(spec.notify, spec.page)
             alarm = aws.cloudwatch.MetricAlarm(
                 f"{name}-{spec.key}",
                 **spec.inputs(),
-                alarm_actions=targets,
-                ok_actions=targets,
+                alarm_actions=targets(spec),
+                ok_actions=targets(spec),
                 opts=pulumi.ResourceOptions(parent=self),
             )
             names[spec.name], resources[spec.name] = alarm.name, alarm
         for composite in plan.composites:
-            targets = actions(composite.notify, composite.page)
             rollup = aws.cloudwatch.CompositeAlarm(
                 f"{name}-{composite.key}",
                 **composite.inputs(),
-                alarm_actions=targets,
-                ok_actions=targets,
+                alarm_actions=targets(composite),
+                ok_actions=targets(composite),
                 # The rule names its children; CloudWatch refuses a rule naming an alarm that does not exist yet.
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[resources[c] for c in composite.children]),
             )

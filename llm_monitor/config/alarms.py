@@ -1,9 +1,10 @@
 """``llm-monitor:alarms``: alarm thresholds (stack-wide defaults; per-model overrides).
 
-Each alarm kind is a block with ``enabled``, a ``threshold`` in the kind's own unit, and the
-M-of-N window (``periodSeconds``, ``evaluationPeriods`` N, ``datapointsToAlarm`` M). A model's
-``alarms`` block overrides single fields of single kinds; everything it leaves out comes from
-``llm-monitor:alarms``, which in turn defaults to the values below.
+Each alarm kind (``llm_monitor/config/alarm_kinds.py``) is a block with ``enabled``, ``urgency``,
+a threshold in the kind's own unit, and the M-of-N window (``periodSeconds``,
+``evaluationPeriods`` N, ``datapointsToAlarm`` M). A model's ``alarms`` block overrides single
+fields of single kinds; everything it leaves out comes from ``llm-monitor:alarms``, which in turn
+defaults to the kinds' own defaults.
 
 CloudWatch rules checked here (PutMetricAlarm, botocore ``cloudwatch`` model): the period is
 10, 20, 30 or a multiple of 60 seconds; Period × EvaluationPeriods is at most 86,400 s when the
@@ -13,13 +14,31 @@ an ExtendedStatistic percentile lies between p0.0 and p100.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from pydantic import Field, field_validator
+from pydantic import field_validator
 from pydantic.alias_generators import to_camel
 
+from llm_monitor.config.alarm_kinds import (
+    AlarmRule,
+    ApplicationErrorRateAlarm,
+    ApplicationsAlarm,
+    CostAlarm,
+    ErrorRateAlarm,
+    HealthRollup,
+    InvocationAnomalyAlarm,
+    LatencyAlarm,
+    LatencyAnomalyAlarm,
+    LogDeliveryFailureAlarm,
+    OutputTokensPerSecondAlarm,
+    QuotaAlarm,
+    ServerErrorsAlarm,
+    ThrottleRateAlarm,
+    ThrottlesAlarm,
+    TimeToFirstTokenAlarm,
+    TrafficLossAlarm,
+)
 from llm_monitor.config.base import Section
 from llm_monitor.config.errors import Problem
 
@@ -29,8 +48,6 @@ if TYPE_CHECKING:
 #: Longest evaluation window CloudWatch accepts for periods under an hour, and for longer ones.
 MAX_WINDOW_SHORT_PERIODS = 86_400
 MAX_WINDOW = 604_800
-#: CloudWatch documents percentiles as ``pNN.NN`` (up to two decimals) from p0.0 to p100.
-_PERCENTILE = re.compile(r"p(?P<value>[0-9]{1,3}(\.[0-9]{1,2})?)")
 _WINDOW_FIELDS = ("period_seconds", "evaluation_periods", "datapoints_to_alarm")
 
 
@@ -39,163 +56,22 @@ def max_window(period: int) -> int:
     return MAX_WINDOW_SHORT_PERIODS if period < 3600 else MAX_WINDOW
 
 
-def check_percentile(value: str) -> str:
-    """``value`` if CloudWatch accepts it as a percentile ExtendedStatistic, else ValueError."""
-    match = _PERCENTILE.fullmatch(value)
-    if not match or float(match.group("value")) > 100:
-        raise ValueError(
-            f"{value!r} is not a CloudWatch percentile; use p0.0 to p100 with at most two decimals (p90, p99, p99.9)"
+def window_problem(rule: AlarmRule) -> str | None:
+    """What CloudWatch would reject about this rule's window, or None."""
+    if rule.datapoints_to_alarm > rule.evaluation_periods:
+        return (
+            f"datapointsToAlarm ({rule.datapoints_to_alarm}) is more than evaluationPeriods "
+            f"({rule.evaluation_periods}); M of N needs M ≤ N"
         )
-    return value
-
-
-class AlarmRule(Section):
-    """What every alarm kind has: a switch and an M-of-N evaluation window."""
-
-    enabled: bool = True
-    """Create this alarm (for every model, or for this model in a model's override)."""
-    period_seconds: int = 60
-    """Length of one evaluated period."""
-    evaluation_periods: int = Field(default=5, ge=1)
-    """N: the periods looked at."""
-    datapoints_to_alarm: int = Field(default=3, ge=1)
-    """M: breaching periods among the last N that set the alarm off."""
-
-    @field_validator("period_seconds")
-    @classmethod
-    def _whole_minutes(cls, value: int) -> int:
-        # CloudWatch also takes 10, 20 and 30 s, but only for high-resolution metrics; Bedrock
-        # publishes 1-minute data, so such an alarm would sit in INSUFFICIENT_DATA.
-        if value < 60 or value % 60:
-            raise ValueError(
-                f"{value} is not a whole number of minutes; Bedrock publishes 1-minute metrics: use 60, 120, 300, ..."
-            )
-        return value
-
-    def window_problem(self) -> str | None:
-        """What CloudWatch would reject about this window, or None."""
-        if self.datapoints_to_alarm > self.evaluation_periods:
-            return (
-                f"datapointsToAlarm ({self.datapoints_to_alarm}) is more than evaluationPeriods "
-                f"({self.evaluation_periods}); M of N needs M ≤ N"
-            )
-        window = self.period_seconds * self.evaluation_periods
-        limit = max_window(self.period_seconds)
-        if window > limit:
-            kind = "under an hour" if limit == MAX_WINDOW_SHORT_PERIODS else "an hour or more"
-            return (
-                f"periodSeconds × evaluationPeriods = {self.period_seconds} × {self.evaluation_periods} "
-                f"= {window:,} s; "
-                f"CloudWatch allows at most {limit:,} s when the period is {kind}"
-            )
-        return None
-
-
-class SinglePeriodRule(AlarmRule):
-    """An alarm kind that judges one period (M = N = 1), of 5 minutes unless the kind says otherwise."""
-
-    period_seconds: int = 300
-    evaluation_periods: int = Field(default=1, ge=1)
-    datapoints_to_alarm: int = Field(default=1, ge=1)
-
-
-class PercentileRule(AlarmRule):
-    """A latency percentile above a threshold."""
-
-    statistic: str = "p90"
-    """Percentile to watch (p90, p99, p99.9, ...)."""
-    threshold: float = Field(default=30_000, gt=0, allow_inf_nan=False)
-    """Milliseconds."""
-
-    _check_statistic = field_validator("statistic")(classmethod(lambda cls, v: check_percentile(v)))
-
-
-class LatencyAlarm(PercentileRule):
-    """InvocationLatency percentile (request sent to last token) above ``threshold`` ms."""
-
-
-class TimeToFirstTokenAlarm(PercentileRule):
-    """TimeToFirstToken percentile above ``threshold`` ms (streaming APIs only)."""
-
-    threshold: float = Field(default=5_000, gt=0, allow_inf_nan=False)
-
-
-class ServerErrorsAlarm(SinglePeriodRule):
-    """At least ``threshold`` InvocationServerErrors in one period (default: 5 in 5 minutes)."""
-
-    threshold: int = Field(default=5, ge=1)
-    """Server errors per period."""
-
-
-class ThrottlesAlarm(SinglePeriodRule):
-    """At least ``threshold`` InvocationThrottles in one period; off by default (see throttleRate)."""
-
-    enabled: bool = False
-    threshold: int = Field(default=50, ge=1)
-    """Throttled requests per period."""
-
-
-class RateRule(AlarmRule):
-    """A percentage computed with metric math, ignored while traffic is too thin to mean much."""
-
-    threshold: float = Field(default=5, gt=0, le=100, allow_inf_nan=False)
-    """Percent."""
-    min_invocations: int = Field(default=20, ge=1)
-    """Periods with fewer requests than this never breach (one failure in two calls is not 50%)."""
-    period_seconds: int = 300
-    evaluation_periods: int = Field(default=3, ge=1)
-    datapoints_to_alarm: int = Field(default=2, ge=1)
-
-
-class ErrorRateAlarm(RateRule):
-    """Client plus server errors as a percentage of invocations."""
-
-
-class ThrottleRateAlarm(RateRule):
-    """Throttles as a percentage of attempts (invocations plus throttles)."""
-
-    threshold: float = Field(default=10, gt=0, le=100, allow_inf_nan=False)
-
-
-class QuotaAlarm(AlarmRule):
-    """EstimatedTPMQuotaUsage above ``threshold`` percent of the model's ``tokensPerMinuteQuota``."""
-
-    threshold: float = Field(default=80, gt=0, le=100, allow_inf_nan=False)
-    """Percent of the tokens-per-minute quota."""
-
-
-class CostAlarm(SinglePeriodRule):
-    """Estimated spend (token metrics × the model's prices) above ``threshold`` USD per hour."""
-
-    threshold: float = Field(default=10, gt=0, allow_inf_nan=False)
-    """USD per hour."""
-    period_seconds: int = 3600
-
-
-class InvocationAnomalyAlarm(AlarmRule):
-    """Invocations outside CloudWatch's anomaly-detection band; off by default."""
-
-    enabled: bool = False
-    band_width: float = Field(default=2, gt=0, le=100, allow_inf_nan=False)
-    """Width of the expected band in standard deviations (ANOMALY_DETECTION_BAND's second argument)."""
-    direction: Literal["above", "below", "outside"] = "outside"
-    """Which side of the band breaches."""
-    period_seconds: int = 300
-    evaluation_periods: int = Field(default=3, ge=1)
-    datapoints_to_alarm: int = Field(default=3, ge=1)
-
-
-class LogDeliveryFailureAlarm(SinglePeriodRule):
-    """Invocation-log records Bedrock failed to deliver to CloudWatch Logs (when invocation logging is on)."""
-
-    threshold: int = Field(default=1, ge=1)
-    """Failed deliveries per period."""
-
-
-class HealthRollup(Section):
-    """The composite "LLM health" alarm over every per-model alarm."""
-
-    enabled: bool = True
+    window = rule.period_seconds * rule.evaluation_periods
+    limit = max_window(rule.period_seconds)
+    if window > limit:
+        kind = "under an hour" if limit == MAX_WINDOW_SHORT_PERIODS else "an hour or more"
+        return (
+            f"periodSeconds × evaluationPeriods = {rule.period_seconds} × {rule.evaluation_periods} "
+            f"= {window:,} s; CloudWatch allows at most {limit:,} s when the period is {kind}"
+        )
+    return None
 
 
 class ModelAlarmOverrides(Section):
@@ -203,13 +79,17 @@ class ModelAlarmOverrides(Section):
 
     latency: LatencyAlarm | None = None
     time_to_first_token: TimeToFirstTokenAlarm | None = None
+    latency_anomaly: LatencyAnomalyAlarm | None = None
     server_errors: ServerErrorsAlarm | None = None
     error_rate: ErrorRateAlarm | None = None
+    application_error_rate: ApplicationErrorRateAlarm | None = None
     throttles: ThrottlesAlarm | None = None
     throttle_rate: ThrottleRateAlarm | None = None
+    traffic_loss: TrafficLossAlarm | None = None
     quota: QuotaAlarm | None = None
     cost: CostAlarm | None = None
     invocation_anomaly: InvocationAnomalyAlarm | None = None
+    output_tokens_per_second: OutputTokensPerSecondAlarm | None = None
 
 
 #: The per-model alarm kinds, in the order alarms are generated (the fields of ModelAlarmOverrides).
@@ -221,25 +101,34 @@ class AlarmSettings(Section):
 
     latency: LatencyAlarm = LatencyAlarm()
     time_to_first_token: TimeToFirstTokenAlarm = TimeToFirstTokenAlarm()
+    latency_anomaly: LatencyAnomalyAlarm = LatencyAnomalyAlarm()
     server_errors: ServerErrorsAlarm = ServerErrorsAlarm()
     error_rate: ErrorRateAlarm = ErrorRateAlarm()
+    application_error_rate: ApplicationErrorRateAlarm = ApplicationErrorRateAlarm()
+    """Also the rule of the per-application alarms (``applications``)."""
     throttles: ThrottlesAlarm = ThrottlesAlarm()
     throttle_rate: ThrottleRateAlarm = ThrottleRateAlarm()
+    traffic_loss: TrafficLossAlarm = TrafficLossAlarm()
+    """Only for models marked busy (enabled, with a threshold)."""
     quota: QuotaAlarm = QuotaAlarm()
     """Only for models with ``tokensPerMinuteQuota``."""
     cost: CostAlarm = CostAlarm()
     """Only for models with at least one token price."""
     invocation_anomaly: InvocationAnomalyAlarm = InvocationAnomalyAlarm()
+    output_tokens_per_second: OutputTokensPerSecondAlarm = OutputTokensPerSecondAlarm()
+    """Only for models with a ``baseline``."""
     log_delivery_failures: LogDeliveryFailureAlarm = LogDeliveryFailureAlarm()
     """Only when invocation logging is on (``llm-monitor:logs``)."""
+    applications: ApplicationsAlarm = ApplicationsAlarm()
+    """One error-rate alarm per named application."""
     health: HealthRollup = HealthRollup()
 
     # A field validator runs for each block that parsed, even when a sibling block failed, so
     # window problems are reported together with every other problem of the section.
-    @field_validator(*MODEL_KINDS, "log_delivery_failures")
+    @field_validator(*MODEL_KINDS, "log_delivery_failures", "applications")
     @classmethod
     def _window_accepted(cls, rule: AlarmRule) -> AlarmRule:
-        problem = rule.window_problem()
+        problem = window_problem(rule)
         if problem:
             raise ValueError(problem)
         return rule
@@ -259,10 +148,10 @@ def alarm_problems(alarms: AlarmSettings, models: Sequence[ModelSettings], prefi
     """Per-model checks that need the stack's values too: M-of-N windows after overrides, and
     alarm kinds a model lacks the data for.
 
-    ``prefix`` is the config namespace (``llm-monitor``). A model is blamed only for a window its
-    own override changed (the stack's own windows are checked when ``llm-monitor:alarms`` is parsed).
+    ``prefix`` is the config namespace (``llm-monitor``). A model is blamed only for what its own
+    override changed (the stack's own windows are checked when ``llm-monitor:alarms`` is parsed).
     """
-    problems = []
+    problems = _stack_problems(alarms, prefix)
     for index, model in enumerate(models):
         effective = alarms.for_model(model.alarms)
         for kind in MODEL_KINDS:
@@ -270,13 +159,46 @@ def alarm_problems(alarms: AlarmSettings, models: Sequence[ModelSettings], prefi
             if override is None:
                 continue
             path = f"{prefix}:models[{index}].alarms.{to_camel(kind)}"
-            problem = getattr(effective, kind).window_problem()
+            rule: AlarmRule = getattr(effective, kind)
+            problem = window_problem(rule)
             if problem and override.model_fields_set & set(_WINDOW_FIELDS):
                 problems.append(Problem(path, f"with the stack's defaults filled in, {problem}"))
-            if kind == "quota" and not model.tokens_per_minute_quota and override.enabled:
-                problems.append(
-                    Problem(path, "the quota alarm is a percentage of tokensPerMinuteQuota; set it on this model")
-                )
-            if kind == "cost" and not model.priced and override.enabled:
-                problems.append(Problem(path, "the cost alarm needs at least one token price on this model"))
+            if not override.enabled:
+                continue
+            missing = _missing_data(kind, model, rule)
+            if missing:
+                problems.append(Problem(path, missing))
     return problems
+
+
+def _stack_problems(alarms: AlarmSettings, prefix: str) -> list[Problem]:
+    problems = []
+    if alarms.traffic_loss.enabled and alarms.traffic_loss.threshold is None:
+        problems.append(
+            Problem(
+                f"{prefix}:alarms.trafficLoss",
+                "enabled without a threshold (requests per period below which traffic is lost)",
+            )
+        )
+    otps = alarms.output_tokens_per_second
+    if otps.enabled and otps.baseline is None:
+        problems.append(
+            Problem(
+                f"{prefix}:alarms.outputTokensPerSecond",
+                "enabled without a baseline (the model's normal output tokens per second)",
+            )
+        )
+    return problems
+
+
+def _missing_data(kind: str, model: ModelSettings, rule: AlarmRule) -> str | None:
+    """Why this model cannot have this enabled kind of alarm, or None."""
+    if kind == "quota" and not model.tokens_per_minute_quota:
+        return "the quota alarm is a percentage of tokensPerMinuteQuota; set it on this model"
+    if kind == "cost" and not model.priced:
+        return "the cost alarm needs at least one token price on this model"
+    if isinstance(rule, TrafficLossAlarm) and rule.threshold is None:
+        return "trafficLoss needs a threshold: the requests per period below which traffic counts as lost"
+    if isinstance(rule, OutputTokensPerSecondAlarm) and rule.baseline is None:
+        return "outputTokensPerSecond needs a baseline: the model's normal output tokens per second"
+    return None

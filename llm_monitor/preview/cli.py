@@ -19,6 +19,7 @@ from typing import Any
 from llm_monitor.config import ConfigError, parse_settings
 from llm_monitor.preview import cost, diff, prices, report, runner, stackconfig
 from llm_monitor.resource_types import DASHBOARD
+from llm_monitor.simulate import cli as alarm_tests
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -145,6 +146,7 @@ def _parser() -> argparse.ArgumentParser:
         "--prices", type=Path, default=prices.DEFAULT_FILE, help="price table (JSON; default: us-east-1's)"
     )
     preview.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help=argparse.SUPPRESS)
+    alarm_tests.add_commands(commands, PROJECT_DIR)
     return parser
 
 
@@ -166,6 +168,8 @@ def _assumptions(args: argparse.Namespace, models: list[str]) -> cost.Assumption
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command != "preview":
+        return alarm_tests.run(args)
     try:
         table = prices.load(args.prices)
         config = stackconfig.load(args.project_dir, args.stack, args.stack_file)

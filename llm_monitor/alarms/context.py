@@ -1,0 +1,61 @@
+"""What every per-model alarm builder shares: the model, its effective rules, names, graph lines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llm_monitor import catalogue as cat
+from llm_monitor.alarms.specs import Dimensions, MetricAlarmSpec, Query, window
+from llm_monitor.catalogue import Metric
+from llm_monitor.config import Settings
+from llm_monitor.config.alarm_kinds import AlarmRule
+from llm_monitor.config.alarms import AlarmSettings
+from llm_monitor.config.models import ModelSettings
+
+THRESHOLD_COLOUR = "#d62728"
+Annotations = dict[tuple[str, str], list[dict[str, Any]]]
+"""Threshold lines for the dashboards, keyed by (model name, graph key of ``llm_monitor.dashboard.model``)."""
+
+
+def per_minute(count: float, period_seconds: int) -> float:
+    """A count per period as the per-minute rate the dashboards graph."""
+    return count * 60 / period_seconds
+
+
+class ModelContext:
+    """One model, its override-merged rules, and the threshold lines its alarms draw."""
+
+    def __init__(self, settings: Settings, model: ModelSettings, prefix: str, rules: AlarmSettings) -> None:
+        self.model = model
+        self.prefix = prefix
+        self.rules = rules
+        self.region = settings.region
+        self.application_namespace = settings.logs.application_namespace
+        self.dims: Dimensions = ((cat.MODEL_ID, model.id),)
+        self.annotations: Annotations = {}
+
+    def spec(self, kind: str, rule: AlarmRule, text: tuple[str, str, str], **fields: Any) -> MetricAlarmSpec:
+        """``text``: the condition, what it means, what to check first."""
+        condition, consequence, check_first = text
+        when = window(rule.period_seconds, rule.evaluation_periods, rule.datapoints_to_alarm)
+        return MetricAlarmSpec(
+            key=f"{self.model.name}-{kind}",
+            name=f"{self.prefix}-{self.model.name}-{kind}",
+            kind=kind,
+            model=self.model.name,
+            urgency=rule.urgency,
+            meaning=f"{self.model.name}: {condition}, {when}. {consequence}.",
+            check_first=check_first,
+            evaluation_periods=rule.evaluation_periods,
+            datapoints_to_alarm=rule.datapoints_to_alarm,
+            **fields,
+        )
+
+    def line(self, graph: str, label: str, value: float) -> None:
+        """A threshold line on one of the model's graphs (``llm_monitor.dashboard.model``), in its unit."""
+        entry = {"label": label, "value": value, "color": THRESHOLD_COLOUR}
+        self.annotations.setdefault((self.model.name, graph), []).append(entry)
+
+    def metric(self, id: str, metric: Metric, period: int, label: str, stat: str = "Sum") -> Query:
+        """One of the model's Bedrock metrics (Sum by default: counts and tokens add up over a period)."""
+        return Query(id, label, metric=metric, dimensions=self.dims, stat=stat, period=period)

@@ -1,0 +1,247 @@
+"""Traffic, minute by minute, turned into the metrics Bedrock and the metric filters publish.
+
+Bedrock's publishing rules, as the user guide describes them (``catalogue.py`` cites the pages):
+
+- nothing at all is published for a model in a minute without requests;
+- throttled requests count in ``InvocationThrottles`` and not in ``Invocations``; client and
+  server errors count in their metric *and* in ``Invocations`` (the current user guide: requests
+  Bedrock accepted, including those that later failed). ``Readings`` switches to the older
+  reading ("successful requests") to show the alarms hold under both;
+- ``TimeToFirstToken`` comes from successful streaming calls only, and so does
+  ``EstimatedTPMQuotaUsage`` (input + cache writes + output × the model's burndown factor);
+- a counted metric is published only in a minute where it counts something, unless
+  ``Readings.zero_counts`` says Bedrock publishes zeros beside a minute's other metrics.
+
+Application logs (one line per call, ``llm-monitor:logs``) see every call, including those that
+failed before reaching Bedrock; throttled calls reach them as errors (``ThrottlingException``
+after the SDK's retries). Metric filters publish a dimensioned metric only for matching lines.
+
+Noise is deterministic: each model draws from its own seeded generator, so a scenario gives the
+same figures on every run.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from statistics import NormalDist
+
+from llm_monitor import catalogue as cat
+from llm_monitor.simulate.metrics import Datapoint, MetricStore, metric_key
+from llm_monitor.simulate.scenario import Event, Profile, Spread, multiplier
+
+_Z90 = NormalDist().inv_cdf(0.9)
+
+
+@dataclass(frozen=True)
+class Readings:
+    """How to read what AWS leaves open (see the module doc)."""
+
+    invocations_include_errors: bool = True
+    zero_counts: bool = False
+    fill_empty: bool = True
+    """Whether FILL() fills a range in which the series has no data at all (``expression.py``)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A model the traffic is for: its name and the ModelId Bedrock publishes."""
+
+    name: str
+    model_id: str
+
+
+@dataclass(frozen=True)
+class Minute:
+    """One model's calls in one minute, by outcome."""
+
+    attempts: int
+    before_bedrock: int
+    throttled: int
+    client_errors: int
+    server_errors: int
+    succeeded: int
+    streaming: int
+
+    @property
+    def reached(self) -> int:
+        return self.attempts - self.before_bedrock
+
+    @property
+    def accepted(self) -> int:
+        return self.reached - self.throttled
+
+
+def effective(profile: Profile, events: Iterable[Event], minute: int, hour: int) -> tuple[Profile, float, float]:
+    """The profile in force at ``minute`` (wall-clock ``hour``): (profile, latency factor, output-token factor)."""
+    slow, longer = 1.0, 1.0
+    if profile.hourly:
+        profile = profile.model_copy(update={"requests": profile.requests * profile.rate_factor(hour)})
+    for event in events:
+        if not event.active(minute):
+            continue
+        update = {}
+        for field in ("client_errors", "server_errors", "throttles", "pre_bedrock_failures"):
+            value = getattr(event, field)
+            if value is not None:
+                update[field] = value
+        if isinstance(event.requests, str):
+            update["requests"] = profile.requests * multiplier(event.requests)
+        elif event.requests is not None:
+            update["requests"] = float(event.requests)
+        if event.no_traffic:
+            update["requests"] = 0.0
+        profile = profile.model_copy(update=update)
+        slow *= multiplier(event.latency)
+        longer *= multiplier(event.output_tokens)
+    return profile, slow, longer
+
+
+def draw(rng: random.Random | None, profile: Profile) -> Minute:
+    """One minute of calls: a Poisson count around the rate (times the profile's extra noise), split
+    by outcome. Without ``rng``, the expected minute (every count at its mean, rounded)."""
+    if rng is None:
+        rate = profile.requests
+        attempts = round(rate)
+    else:
+        rate = profile.requests * max(0.0, 1 + profile.noise * rng.gauss(0, 1)) if profile.requests else 0.0
+        attempts = _poisson(rng, rate)
+    before = _binomial(rng, attempts, profile.pre_bedrock_failures)
+    throttled = _binomial(rng, attempts - before, profile.throttles)
+    accepted = attempts - before - throttled
+    client = _binomial(rng, accepted, profile.client_errors)
+    server = _binomial(rng, accepted - client, profile.server_errors)
+    succeeded = accepted - client - server
+    return Minute(attempts, before, throttled, client, server, succeeded, _binomial(rng, succeeded, profile.streaming))
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    if mean <= 0:
+        return 0
+    if mean > 50:
+        return max(0, round(rng.gauss(mean, math.sqrt(mean))))
+    limit, k, product = math.exp(-mean), 0, rng.random()
+    while product > limit:
+        k += 1
+        product *= rng.random()
+    return k
+
+
+def _binomial(rng: random.Random | None, n: int, p: float) -> int:
+    if n <= 0 or p <= 0:
+        return 0
+    if p >= 1:
+        return n
+    if rng is None:
+        return round(n * p)
+    if n > 200:
+        mean = n * p
+        return min(n, max(0, round(rng.gauss(mean, math.sqrt(mean * (1 - p))))))
+    return sum(1 for _ in range(n) if rng.random() < p)
+
+
+def _sigma(spread: Spread) -> float:
+    """The log-spread of a lognormal with this p50 and p90."""
+    return math.log(spread.p90 / spread.p50) / _Z90
+
+
+class Publisher:
+    """Writes one model's minutes into a metric store, as Bedrock and the metric filters would."""
+
+    def __init__(self, store: MetricStore, target: Target, readings: Readings, app_namespace: str) -> None:
+        self.store, self.target, self.readings, self.app_namespace = store, target, readings, app_namespace
+        self.by_model = ((cat.MODEL_ID, target.model_id),)
+
+    def publish(self, minute: int, calls: Minute, profile: Profile, slow: float, longer: float) -> None:
+        """``slow`` multiplies latency (an event's, times this minute's jitter), ``longer`` output tokens."""
+        if calls.reached:
+            self._bedrock(minute, calls, profile, slow, longer)
+        if calls.attempts and profile.application_logs:
+            self._application(minute, calls, profile)
+
+    def _count(self, metric: cat.Metric, minute: int, value: int, dims: Sequence[tuple[str, str]], zero: bool) -> None:
+        if value or zero:
+            self.store.put(metric_key(metric.namespace, metric.name, dims), minute, Datapoint.counted(float(value)))
+
+    def _sampled(self, metric: cat.Metric, minute: int, datapoint: Datapoint | None) -> None:
+        if datapoint is not None and datapoint.count:
+            self.store.put(metric_key(metric.namespace, metric.name, self.by_model), minute, datapoint)
+
+    def _bedrock(self, minute: int, calls: Minute, profile: Profile, slow: float, longer: float) -> None:
+        zero = self.readings.zero_counts
+        invocations = calls.accepted if self.readings.invocations_include_errors else calls.succeeded
+        self._count(cat.INVOCATIONS, minute, invocations, self.by_model, zero)
+        self._count(cat.INVOCATION_CLIENT_ERRORS, minute, calls.client_errors, self.by_model, zero)
+        self._count(cat.INVOCATION_SERVER_ERRORS, minute, calls.server_errors, self.by_model, zero)
+        self._count(cat.INVOCATION_THROTTLES, minute, calls.throttled, self.by_model, zero)
+        ok = calls.succeeded
+        if not ok:
+            return
+        out = Spread(p50=profile.output_tokens.p50 * longer, p90=profile.output_tokens.p90 * longer)
+        ttft = profile.time_to_first_token_ms
+        generation = 1000 / profile.output_tokens_per_second
+        # Latency = time to first token + output tokens / decode speed (both slowed by ``slow``).
+        latency = Spread(p50=(ttft.p50 + out.p50 * generation) * slow, p90=(ttft.p90 + out.p90 * generation) * slow)
+        self._sampled(cat.INVOCATION_LATENCY, minute, Datapoint.distributed(ok, latency.p50, _sigma(latency)))
+        self._sampled(
+            cat.TIME_TO_FIRST_TOKEN,
+            minute,
+            Datapoint.distributed(calls.streaming, ttft.p50 * slow, _sigma(ttft)) if calls.streaming else None,
+        )
+        tokens_out = Datapoint.distributed(ok, out.p50, _sigma(out))
+        self._sampled(cat.OUTPUT_TOKEN_COUNT, minute, tokens_out)
+        tokens_in = ok * profile.input_tokens
+        self._sampled(cat.INPUT_TOKEN_COUNT, minute, Datapoint(ok, tokens_in, 0, 0))
+        read, write = ok * profile.cache_read_tokens, ok * profile.cache_write_tokens
+        if read:
+            self._sampled(cat.CACHE_READ_INPUT_TOKENS, minute, Datapoint(ok, read, 0, 0))
+        if write:
+            self._sampled(cat.CACHE_WRITE_INPUT_TOKENS, minute, Datapoint(ok, write, 0, 0))
+        quota = tokens_in + write + tokens_out.total * profile.quota_burndown
+        self._count(cat.ESTIMATED_TPM_QUOTA_USAGE, minute, round(quota), self.by_model, False)
+
+    def _application(self, minute: int, calls: Minute, profile: Profile) -> None:
+        failed = calls.before_bedrock + calls.throttled + calls.client_errors + calls.server_errors
+        requests = cat.in_namespace(cat.INFERENCE_REQUESTS, self.app_namespace)
+        errors = cat.in_namespace(cat.INFERENCE_ERRORS, self.app_namespace)
+        self._count(requests, minute, calls.attempts, self.by_model, False)
+        self._count(errors, minute, failed, self.by_model, False)
+        shares = apportion(calls.attempts, profile.applications)
+        failures = apportion(failed, profile.applications)
+        for app in sorted(profile.applications):
+            dims = ((cat.APPLICATION, app),)
+            self._add(requests, minute, shares[app], dims)
+            self._add(errors, minute, failures[app], dims)
+
+    def _add(self, metric: cat.Metric, minute: int, value: int, dims: Sequence[tuple[str, str]]) -> None:
+        """Application series are shared by every model an application calls: counts add up."""
+        if not value:
+            return
+        key = metric_key(metric.namespace, metric.name, dims)
+        current = self.store.at(key, minute)
+        total = value + (current.total if current else 0)
+        self.store.put(key, minute, Datapoint.counted(total))
+
+
+def apportion(count: int, shares: dict[str, float]) -> dict[str, int]:
+    """``count`` split by ``shares`` into whole numbers that add up (largest remainders first)."""
+    total = sum(shares.values()) or 1.0
+    exact = {k: count * v / total for k, v in shares.items()}
+    whole = {k: int(v) for k, v in exact.items()}
+    left = count - sum(whole.values())
+    for key in sorted(exact, key=lambda k: (whole[k] - exact[k], k))[:left]:
+        whole[key] += 1
+    return whole
+
+
+def delivery(store: MetricStore, minute: int, records: int, failing: float, rng: random.Random | None) -> None:
+    """Invocation-log delivery to CloudWatch Logs: one record per accepted call."""
+    failed = _binomial(rng, records, failing)
+    for metric, value in (
+        (cat.LOGS_CLOUDWATCH_DELIVERY_SUCCESS, records - failed),
+        (cat.LOGS_CLOUDWATCH_DELIVERY_FAILURE, failed),
+    ):
+        if value:
+            store.put(metric_key(metric.namespace, metric.name), minute, Datapoint.counted(float(value)))
