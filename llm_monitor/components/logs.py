@@ -98,10 +98,23 @@ class BedrockInvocationLogging(pulumi.ComponentResource):
             policy=with_account(spec.permissions_policy, account),
             opts=pulumi.ResourceOptions(parent=self),
         )
+        # The SDK's typed args at every level: a misspelled or missing key fails when the program
+        # runs (tests and preview included), not at `pulumi up`.
+        config = spec.logging_config(log_group.name, role.arn)
+        cloudwatch = dict(config.pop("cloudwatch_config"))
+        if "large_data_delivery_s3_config" in cloudwatch:
+            cloudwatch["large_data_delivery_s3_config"] = (
+                aws.bedrockmodel.InvocationLoggingConfigurationLoggingConfigCloudwatchConfigLargeDataDeliveryS3ConfigArgs(
+                    **cloudwatch["large_data_delivery_s3_config"]
+                )
+            )
         self.configuration = aws.bedrockmodel.InvocationLoggingConfiguration(
             f"{name}-configuration",
             logging_config=aws.bedrockmodel.InvocationLoggingConfigurationLoggingConfigArgs(
-                **spec.logging_config(log_group.name, role.arn)
+                **config,
+                cloudwatch_config=aws.bedrockmodel.InvocationLoggingConfigurationLoggingConfigCloudwatchConfigArgs(
+                    **cloudwatch
+                ),
             ),
             # After the write permission, as in the provider's example: Bedrock validates the destination.
             # After the masking policy too: it applies only to events ingested once it exists.
@@ -122,9 +135,15 @@ class LogInsights(pulumi.ComponentResource):
     ) -> None:
         super().__init__("llm-monitor:index:LogInsights", name, None, opts)
         for f in spec.filters:
+            inputs = f.inputs()
+            # Typed args: a misspelled or missing key fails when the program runs, not at `pulumi up`.
+            transformation = aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
+                **inputs.pop("metric_transformation")
+            )
             aws.cloudwatch.LogMetricFilter(
                 f"{name}-{f.key}",
-                **f.inputs(),
+                **inputs,
+                metric_transformation=transformation,
                 log_group_name=log_groups[f.group].name,
                 opts=pulumi.ResourceOptions(parent=self),
             )
