@@ -19,15 +19,10 @@ from llm_monitor import catalogue as cat
 from llm_monitor.config import parse_settings
 from llm_monitor.config.logs import MANAGED_DATA_IDENTIFIERS, RETENTION_DAYS, CustomDataIdentifier
 from llm_monitor.dashboard import GRID_COLUMNS
-from llm_monitor.logs import (
-    APPLICATION,
-    INVOCATIONS,
-    LogSpec,
-    MetricFilterSpec,
-    build_log_spec,
-    dashboard_rows,
-    data_protection_policy,
-)
+from llm_monitor.log_dashboard import dashboard_rows
+from llm_monitor.log_filters import MetricFilterSpec
+from llm_monitor.log_policies import data_protection_policy
+from llm_monitor.logs import APPLICATION, INVOCATIONS, LogSpec, build_log_spec
 from tests.program import ROOT, config_problems, stack_config
 
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"

@@ -277,3 +277,24 @@ class LogSettings(Section):
         if named is not None and named == self.application_log_group_name:
             raise ValueError("invocationLogGroupName and applicationLogGroupName must differ")
         return self
+
+    def group_names(self, project: str, stack: str) -> dict[str, str]:
+        """The names the two groups get: configured, or the defaults of this project and stack."""
+        defaults = default_group_names(project, stack)
+        return {
+            INVOCATIONS: self.invocation_log_group_name or defaults[INVOCATIONS],
+            APPLICATION: self.application_log_group_name or defaults[APPLICATION],
+        }
+
+
+#: Keys of the two log groups (also the last part of their resources' logical names).
+INVOCATIONS = "invocations"
+APPLICATION = "application"
+
+
+def default_group_names(project: str, stack: str) -> dict[str, str]:
+    """Per stack, so that two stacks in one account and Region never share a group."""
+    return {
+        INVOCATIONS: f"/{project}/{stack}/bedrock/model-invocations",
+        APPLICATION: f"/{project}/{stack}/inference",
+    }
