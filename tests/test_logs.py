@@ -234,7 +234,32 @@ def test_data_protection_must_mask_something_and_allows_ten_custom_identifiers()
 
 def test_log_groups_must_have_distinct_names() -> None:
     found = config_problems(config(invocationLogGroupName="/same", applicationLogGroupName="/same"))
-    assert "must differ" in found["llm-monitor:logs"]
+    assert set(found) == {"llm-monitor:logs.invocationLogGroupName", "llm-monitor:logs.applicationLogGroupName"}
+    assert "need different names" in found["llm-monitor:logs.invocationLogGroupName"]
+
+
+# The defaults README documents: /<project>/<stack>/bedrock/model-invocations and /<project>/<stack>/inference.
+@pytest.mark.parametrize(
+    ("key", "name", "other"),
+    [
+        ("invocationLogGroupName", "/llm-monitor/test/inference", "applicationLogGroupName"),
+        ("applicationLogGroupName", "/llm-monitor/test/bedrock/model-invocations", "invocationLogGroupName"),
+    ],
+)
+def test_a_group_named_like_the_other_group_s_default_is_refused(key: str, name: str, other: str) -> None:
+    found = config_problems(config(**{key: name}), project="llm-monitor", stack="test")
+    assert list(found) == [f"llm-monitor:logs.{key}"]
+    message = found[f"llm-monitor:logs.{key}"]
+    assert name in message
+    assert other in message
+    assert "default for project 'llm-monitor' and stack 'test'" in message
+
+
+def test_the_same_name_is_fine_when_the_default_belongs_to_another_stack() -> None:
+    raw = config(invocationLogGroupName="/llm-monitor/test/inference")
+    settings = parse_settings(raw, project="llm-monitor", stack="prod")
+    spec = build_log_spec(settings, project="llm-monitor", stack="prod")
+    assert sorted(g.name for g in spec.groups) == ["/llm-monitor/prod/inference", "/llm-monitor/test/inference"]
 
 
 # --- policies -----------------------------------------------------------------------------
