@@ -19,6 +19,7 @@ from llm_monitor.dashboard import (
     search,
     text,
 )
+from llm_monitor.log_policies import MAX_INLINE_BODY_KB
 from llm_monitor.log_queries import INSIGHTS_APPLICATION, INSIGHTS_INVOCATION
 from llm_monitor.logs import InvocationLoggingSpec, LogGroupSpec, LogSpec
 
@@ -182,6 +183,18 @@ def _spread(row: list[Widget]) -> list[Widget]:
     return row
 
 
+def _large_bodies(logging: InvocationLoggingSpec) -> str:
+    """Where bodies the records cannot hold go: masking and the stack's key do not follow them."""
+    if logging.large_data_bucket is None:
+        return f"Bodies over {MAX_INLINE_BODY_KB} KB are not delivered (no `largeDataS3` bucket)."
+    prefix = f"{logging.large_data_key_prefix}/" if logging.large_data_key_prefix else ""
+    return (
+        f"Bodies over {MAX_INLINE_BODY_KB} KB and all binary data go to "
+        f"`s3://{logging.large_data_bucket}/{prefix}AWSLogs/`: **not masked**, and encrypted as that bucket is, "
+        "not with this stack's key."
+    )
+
+
 def dashboard_rows(settings: Settings, spec: LogSpec) -> list[list[Widget]]:
     """Rows for ``Extras.overview_rows``: log metrics and log queries. No widget shows prompt or
     response text (dashboards are readable by anyone with cloudwatch:GetDashboard); the prompt
@@ -195,11 +208,13 @@ def dashboard_rows(settings: Settings, spec: LogSpec) -> list[list[Widget]]:
             "(`llm-monitor:logs.invocationLogging.enabled`)."
         )
     else:
-        ownership = f"Bedrock delivers: metadata, {', '.join(spec.logging.data_types) or 'no bodies'}."
+        ownership = f"Bedrock delivers: metadata, {', '.join(spec.logging.data_types) or 'no bodies'}. "
+        ownership += _large_bodies(spec.logging)
     header = text(
         f"## Logs\nInvocation logs `{invocations.name}`, application logs `{application.name}`: "
         f"kept {logs.retention_days} days, KMS-encrypted, masked: {masked}. {ownership} "
-        f"Saved Logs Insights queries: folder `{spec.query_folder}`."
+        f"Saved Logs Insights queries: folder `{spec.query_folder}`.",
+        height=2 if spec.logging is None else 3,
     )
     rows = [[header]]
     if spec.logging is not None:

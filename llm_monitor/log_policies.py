@@ -1,5 +1,6 @@
 """Policies of the logs layer as data (pure): the key policy of the log groups' key, the Bedrock
-logging role's trust and permissions policies, and the data-protection policy of each group.
+logging role's trust and permissions policies, the data-protection policy of each group, and the
+bucket and key policies a large-data bucket needs (the bucket is not this stack's: see README).
 
 Limits come from the botocore ``logs`` model (PutDataProtectionPolicy) unless a comment says otherwise.
 """
@@ -16,6 +17,10 @@ from llm_monitor.iam import Statement, key_admin_statement, policy_document, to_
 #: The stream Bedrock writes every invocation record to (Bedrock user guide, CloudWatch Logs destination).
 BEDROCK_LOG_STREAM = "aws/bedrock/modelinvocations"
 BEDROCK_PRINCIPAL = "bedrock.amazonaws.com"
+#: Bedrock puts request and response bodies up to this size into each record; larger ones, and all
+#: binary data (images, video), go to the large-data bucket only (Bedrock user guide, "Monitor model
+#: invocation using CloudWatch Logs and Amazon S3").
+MAX_INLINE_BODY_KB = 100
 MAX_DATA_PROTECTION_POLICY = 30_720
 DATA_PROTECTION_VERSION = "2021-06-01"
 
@@ -43,6 +48,15 @@ def key_policy(region: str, account: str, log_group_names: Sequence[str]) -> dic
     )
 
 
+def from_bedrock(region: str, account: str) -> dict[str, Any]:
+    """The confused-deputy conditions of every Bedrock grant: requests Bedrock makes for this account
+    in this Region (``aws:SourceAccount``, ``aws:SourceArn``), as the Bedrock user guide writes them."""
+    return {
+        "StringEquals": {"aws:SourceAccount": account},
+        "ArnLike": {"aws:SourceArn": arn(region, "bedrock", account, "*")},
+    }
+
+
 def logging_role_trust_policy(region: str, account: str) -> dict[str, Any]:
     """Only Bedrock, acting for this account in this Region, may assume the logging role."""
     return policy_document(
@@ -51,12 +65,44 @@ def logging_role_trust_policy(region: str, account: str) -> dict[str, Any]:
             "Effect": "Allow",
             "Principal": {"Service": BEDROCK_PRINCIPAL},
             "Action": "sts:AssumeRole",
-            "Condition": {
-                "StringEquals": {"aws:SourceAccount": account},
-                "ArnLike": {"aws:SourceArn": arn(region, "bedrock", account, "*")},
-            },
+            "Condition": from_bedrock(region, account),
         }
     )
+
+
+def large_data_objects(region: str, account: str, bucket: str, key_prefix: str) -> str:
+    """ARN pattern of the objects Bedrock writes: ``<keyPrefix>/AWSLogs/<account>/BedrockModelInvocationLogs/``."""
+    prefix = f"{key_prefix}/" if key_prefix else ""
+    return f"arn:{partition(region)}:s3:::{bucket}/{prefix}AWSLogs/{account}/BedrockModelInvocationLogs/*"
+
+
+def large_data_bucket_policy(region: str, account: str, bucket: str, key_prefix: str) -> dict[str, Any]:
+    """The bucket policy Bedrock needs to write large bodies and binary data: ``s3:PutObject`` under
+    its prefix only, for this account and Region (Bedrock user guide, "Set up an Amazon S3
+    destination", step 2; the statement is AWS's, with this stack's values)."""
+    return policy_document(
+        {
+            "Sid": "AmazonBedrockLogsWrite",
+            "Effect": "Allow",
+            "Principal": {"Service": BEDROCK_PRINCIPAL},
+            "Action": ["s3:PutObject"],
+            "Resource": [large_data_objects(region, account, bucket, key_prefix)],
+            "Condition": from_bedrock(region, account),
+        }
+    )
+
+
+def large_data_key_statement(region: str, account: str) -> Statement:
+    """For a bucket encrypted with SSE-KMS: the statement its key policy needs so that Bedrock can
+    write (``kms:GenerateDataKey``, same conditions; "Set up an Amazon S3 destination", step 3)."""
+    return {
+        "Sid": "AllowBedrockInvocationLogsToS3",
+        "Effect": "Allow",
+        "Principal": {"Service": BEDROCK_PRINCIPAL},
+        "Action": "kms:GenerateDataKey",
+        "Resource": "*",
+        "Condition": from_bedrock(region, account),
+    }
 
 
 def logging_role_permissions_policy(region: str, account: str, log_group_name: str) -> dict[str, Any]:

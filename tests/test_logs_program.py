@@ -105,6 +105,22 @@ def test_log_groups_are_encrypted_kept_and_exported(stack: str, request: pytest.
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_masking_is_kept_and_protected_exactly_like_its_log_group(stack: str, request: pytest.FixtureRequest) -> None:
+    """A destroy that kept a group but deleted its masking would leave applications writing unmasked."""
+    run = run_of(stack, request)
+    protect = stack_config(stack)["llm-monitor:logs"]["protect"]
+    policies = run.of_type(PROTECTION)
+    assert len(policies) == 2
+    for policy in policies:
+        (group,) = [g for g in run.of_type(LOG_GROUP) if g["inputs"]["name"] == policy["inputs"]["logGroupName"]]
+        assert group["urn"] in policy["options"]["dependsOn"]
+        assert policy["options"]["retainOnDelete"] is True
+        assert policy["options"]["protect"] is protect
+        kept = ("protect", "retainOnDelete")
+        assert {k: policy["options"][k] for k in kept} == {k: group["options"][k] for k in kept}
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_key_policy_names_exactly_the_two_log_groups_of_the_stack(stack: str, request: pytest.FixtureRequest) -> None:
     run = run_of(stack, request)
     region = REGIONS[stack]

@@ -57,11 +57,14 @@ class LogGroups(pulumi.ComponentResource):
             log_group = aws.cloudwatch.LogGroup(
                 f"{name}-{group.key}", **group.inputs(protect=spec.protect), kms_key_id=self.key.arn, opts=keep
             )
+            # The masking lives exactly as long as its group: a destroy (or `--exclude-protected`)
+            # that kept the group but deleted the policy would leave applications writing to it
+            # unmasked.
             self.data_protection[group.key] = aws.cloudwatch.LogDataProtectionPolicy(
                 f"{name}-{group.key}-data-protection",
                 log_group_name=log_group.name,
                 policy_document=group.data_protection_policy,
-                opts=pulumi.ResourceOptions(parent=self),
+                opts=keep,
             )
             self.log_groups[group.key] = log_group
         self.kms_key_arn = self.key.arn
