@@ -95,10 +95,18 @@ class BedrockInvocationLogging(pulumi.ComponentResource):
             assume_role_policy=with_account(spec.trust_policy, account),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        policy = aws.iam.RolePolicy(
-            f"{name}-role-policy",
-            role=role.id,
+        # A customer-managed policy attached to the role rather than an inline one: it can be
+        # reviewed, versioned and reused on its own (cdk-nag NIST 800-53 rule IAMNoInlinePolicy).
+        policy = aws.iam.Policy(
+            f"{name}-policy",
+            description="Lets Amazon Bedrock write model invocation logs to one log stream",
             policy=with_account(spec.permissions_policy, account),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        attachment = aws.iam.RolePolicyAttachment(
+            f"{name}-policy-attachment",
+            role=role.id,
+            policy_arn=policy.arn,
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.configuration = aws.bedrockmodel.InvocationLoggingConfiguration(
@@ -106,9 +114,10 @@ class BedrockInvocationLogging(pulumi.ComponentResource):
             logging_config=aws.bedrockmodel.InvocationLoggingConfigurationLoggingConfigArgs(
                 **spec.logging_config(log_group.name, role.arn)
             ),
-            # After the write permission, as in the provider's example: Bedrock validates the destination.
-            # After the masking policy too: it applies only to events ingested once it exists.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy, masking]),
+            # After the write permission is attached, as in the provider's example: Bedrock validates
+            # the destination. After the masking policy too: it applies only to events ingested once
+            # it exists.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[attachment, masking]),
         )
         self.register_outputs({"roleArn": role.arn})
 
