@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from llm_monitor.alarms import AlarmPlan, build_alarms
 from llm_monitor.config import Settings
 from llm_monitor.dashboard import Dashboard, Extras, build_dashboards
-from llm_monitor.logs import LogSpec, build_log_spec, dashboard_rows
+from llm_monitor.log_dashboard import dashboard_rows
+from llm_monitor.logs import LogSpec, build_log_spec
 from llm_monitor.notifications import NotificationPlan, build_notifications
 
 

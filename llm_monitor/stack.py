@@ -10,6 +10,7 @@ from pulumi.runtime import config as runtime_config
 
 from llm_monitor.config import NAMESPACE, ConfigError, Settings, parse_settings
 from llm_monitor.config.root import REGION_KEY
+from llm_monitor.config.tags import program_tags
 
 
 def raw_config() -> dict[str, Any]:
@@ -26,18 +27,14 @@ def raw_config() -> dict[str, Any]:
 def read_settings() -> Settings:
     """Validated settings, or a RunError (reported without a traceback) listing every problem."""
     try:
-        return parse_settings(raw_config())
+        return parse_settings(raw_config(), project=pulumi.get_project(), stack=pulumi.get_stack())
     except ConfigError as exc:
         raise pulumi.RunError(str(exc)) from None
 
 
 def default_tags(settings: Settings) -> dict[str, str]:
-    return {
-        "Project": pulumi.get_project(),
-        "Stack": pulumi.get_stack(),
-        "ManagedBy": "pulumi",
-        **settings.tags,
-    }
+    # Configured keys never repeat the program's, not even in another case (config validation).
+    return {**program_tags(pulumi.get_project(), pulumi.get_stack()), **settings.tags}
 
 
 def aws_provider(settings: Settings) -> aws.Provider:

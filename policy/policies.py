@@ -1,5 +1,9 @@
 """The llm-monitor CrossGuard policies: plain check functions, and the policy objects built from them.
 
+The checks of key, topic and IAM access live in ``access_rules.py``, those of the invocation log
+groups in ``logging_rules.py``; ``policy_documents.py`` reads policy documents, ``pack_types.py``
+names the resource types. The modules import each other by bare name, as the pack runs them.
+
 Each check returns the problems it finds as messages (empty when the resource is fine), so that
 tests can call it directly; the policy objects only report those messages. Properties are the
 engine's camelCase inputs. During ``pulumi preview`` some are unknown (an ARN of a resource not
@@ -12,12 +16,32 @@ or list.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from fnmatch import fnmatchcase
 from typing import Any
 
+from access_rules import (
+    alarm_topic_keys,
+    inline_policy_problems,
+    key_account_problems,
+    principal_scope_problems,
+    write_on_any_resource_problems,
+)
+from logging_rules import invocation_log_groups_masked, invocation_log_groups_protected
+from pack_types import (
+    COMPOSITE_ALARM,
+    IAM_POLICY,
+    KEY,
+    KEY_POLICY,
+    LOG_GROUP,
+    METRIC_ALARM,
+    ROLE,
+    ROLE_POLICY,
+    TOPIC,
+    TOPIC_POLICY,
+)
+from policy_documents import condition_keys, document, is_account_root, many, principals, statements
 from pulumi_policy import (
     EnforcementLevel,
     PolicyResource,
@@ -27,18 +51,6 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
-
-LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
-TOPIC = "aws:sns/topic:Topic"
-TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy"
-METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
-COMPOSITE_ALARM = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
-ROLE = "aws:iam/role:Role"
-ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-IAM_POLICY = "aws:iam/policy:Policy"
-KEY = "aws:kms/key:Key"
-KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
-INVOCATION_LOGGING = "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration"
 
 #: Services where "<service>:*" (or "*") hands over control of data, keys, identities or alerting.
 SENSITIVE_SERVICES = (
@@ -58,52 +70,6 @@ SENSITIVE_SERVICES = (
 CONFUSED_DEPUTY_KEYS = ("aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths")
 
 Problems = list[str]
-
-
-# --- policy documents ---------------------------------------------------------------------------
-
-
-def document(value: Any) -> Mapping[str, Any]:
-    """A policy document given as JSON text or as an object; empty when there is none."""
-    if value is None or value == "":
-        return {}
-    if isinstance(value, str):
-        parsed = json.loads(value)
-        return parsed if isinstance(parsed, Mapping) else {}
-    return value if isinstance(value, Mapping) else {}
-
-
-def _many(value: Any) -> list[Any]:
-    """IAM lets most elements be one value or a list of them."""
-    if value is None:
-        return []
-    if isinstance(value, str) or not isinstance(value, Sequence):
-        return [value]
-    return list(value)
-
-
-def statements(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    return [s for s in _many(doc.get("Statement")) if isinstance(s, Mapping)]
-
-
-def _principals(statement: Mapping[str, Any], kind: str) -> list[str]:
-    principal = statement.get("Principal")
-    if principal == "*":
-        return ["*"]
-    if isinstance(principal, Mapping):
-        return [str(p) for p in _many(principal.get(kind))]
-    return []
-
-
-def _condition_keys(statement: Mapping[str, Any]) -> set[str]:
-    condition = statement.get("Condition")
-    if not isinstance(condition, Mapping):
-        return set()
-    return {str(key).lower() for block in condition.values() if isinstance(block, Mapping) for key in block}
-
-
-def _is_account_root(principal: str) -> bool:
-    return principal.startswith("arn:aws") and principal.endswith(":root") and ":iam::" in principal
 
 
 # --- resource checks --------------------------------------------------------------------------------
@@ -148,7 +114,7 @@ def alarm_actions(props: Mapping[str, Any]) -> Problems:
     problems = []
     if props.get("actionsEnabled") is False:
         problems.append("actionsEnabled is false: the alarm changes state silently")
-    if not _many(props.get("alarmActions")):
+    if not many(props.get("alarmActions")):
         problems.append("alarmActions is empty: nobody is notified when the alarm fires")
     return problems
 
@@ -181,10 +147,10 @@ def confused_deputy(props: Mapping[str, Any]) -> Problems:
     """A role that an AWS service assumes names the account or resource it acts for."""
     problems = []
     for statement in statements(document(props.get("assumeRolePolicy"))):
-        services = _principals(statement, "Service")
+        services = principals(statement, "Service")
         if statement.get("Effect") != "Allow" or not services:
             continue
-        if not _condition_keys(statement) & set(CONFUSED_DEPUTY_KEYS):
+        if not condition_keys(statement) & set(CONFUSED_DEPUTY_KEYS):
             problems.append(
                 f"trust policy lets {', '.join(services)} assume the role without an aws:SourceAccount or "
                 "aws:SourceArn condition (confused deputy)"
@@ -196,7 +162,7 @@ def _policy_documents(resource_type: str, props: Mapping[str, Any]) -> Iterator[
     if resource_type in (ROLE_POLICY, IAM_POLICY, KEY, KEY_POLICY, TOPIC, TOPIC_POLICY):
         yield "policy", document(props.get("policy"))
     if resource_type == ROLE:
-        for index, inline in enumerate(_many(props.get("inlinePolicies"))):
+        for index, inline in enumerate(many(props.get("inlinePolicies"))):
             if isinstance(inline, Mapping):
                 yield f"inlinePolicies[{index}]", document(inline.get("policy"))
 
@@ -217,13 +183,13 @@ def wildcard_actions(resource_type: str, props: Mapping[str, Any]) -> Problems:
         for statement in statements(doc):
             if statement.get("Effect") != "Allow":
                 continue
-            principals = _principals(statement, "AWS")
+            accounts = principals(statement, "AWS")
             is_key_policy = resource_type in (KEY, KEY_POLICY)
-            if is_key_policy and principals and all(_is_account_root(p) for p in principals):
+            if is_key_policy and accounts and all(is_account_root(p) for p in accounts):
                 continue
             if "NotAction" in statement:
                 problems.append(f"{where}: an Allow with NotAction grants everything not listed")
-            wild = [a for a in _many(statement.get("Action")) if _wildcard(str(a))]
+            wild = [a for a in many(statement.get("Action")) if _wildcard(str(a))]
             if wild:
                 problems.append(f"{where}: allows {', '.join(map(str, wild))}; list the actions needed instead")
     return problems
@@ -251,8 +217,8 @@ def _denies_insecure_transport(doc: Mapping[str, Any], action: str) -> bool:
         condition = statement.get("Condition")
         if statement.get("Effect") != "Deny" or not isinstance(condition, Mapping):
             continue
-        everyone = statement.get("Principal") == "*" or "*" in _principals(statement, "AWS")
-        covers = any(fnmatchcase(action.lower(), str(a).lower()) for a in _many(statement.get("Action")))
+        everyone = statement.get("Principal") == "*" or "*" in principals(statement, "AWS")
+        covers = any(fnmatchcase(action.lower(), str(a).lower()) for a in many(statement.get("Action")))
         insecure = any(
             str(key).lower() == "aws:securetransport" and str(value).lower() == "false"
             for operator, block in condition.items()
@@ -283,34 +249,6 @@ def topics_tls_only(resources: Iterable[PolicyResource]) -> list[tuple[str, str]
     return problems
 
 
-def invocation_log_groups_protected(resources: Iterable[PolicyResource]) -> list[tuple[str, str]]:
-    """(urn, message) for each log group receiving Bedrock invocation logs that nothing protects.
-
-    Protected means any of: Pulumi ``protect``, CloudWatch Logs deletion protection
-    (``deletionProtectionEnabled``), or ``skipDestroy`` (destroy leaves the group in AWS).
-    ``retainOnDelete`` has the effect of ``skipDestroy`` but CrossGuard does not show it to policies.
-    """
-    resources = list(resources)
-    problems = []
-    for config in (r for r in resources if r.resource_type == INVOCATION_LOGGING):
-        cloudwatch = (config.props.get("loggingConfig") or {}).get("cloudwatchConfig") or {}
-        name = cloudwatch.get("logGroupName")
-        for group in (r for r in resources if r.resource_type == LOG_GROUP):
-            receives = group.props.get("name") == name or group in config.property_dependencies.get("loggingConfig", [])
-            if not receives:
-                continue
-            props = group.props
-            if not (group.opts.protect or props.get("deletionProtectionEnabled") or props.get("skipDestroy")):
-                problems.append(
-                    (
-                        group.urn,
-                        f"log group {props.get('name')!r} holds Bedrock invocation logs (prompts and completions) "
-                        "but nothing stops its deletion: set protect, deletionProtectionEnabled or skipDestroy",
-                    )
-                )
-    return problems
-
-
 # --- the policies ---------------------------------------------------------------------------------------
 
 
@@ -323,9 +261,14 @@ def _for_types(types: tuple[str, ...], check: Callable[[Mapping[str, Any]], Prob
     return validate
 
 
-def _validate_wildcards(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    for message in wildcard_actions(args.resource_type, args.props):
-        report(message, None)
+def _by_type(check: Callable[[str, Mapping[str, Any]], Problems]) -> Any:
+    """A check that decides itself which resource types it governs."""
+
+    def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+        for message in check(args.resource_type, args.props):
+            report(message, None)
+
+    return validate
 
 
 def _stack(check: Callable[[Iterable[PolicyResource]], list[tuple[str, str]]]) -> Any:
@@ -378,7 +321,7 @@ POLICIES: list[ResourceValidationPolicy | StackValidationPolicy] = [
     ResourceValidationPolicy(
         name="no-wildcard-actions-on-sensitive-services",
         description="IAM, key and topic policies allow no '*' or '<service>:*' on sensitive services, nor NotAction.",
-        validate=_validate_wildcards,
+        validate=_by_type(wildcard_actions),
         enforcement_level=MANDATORY,
     ),
     ResourceValidationPolicy(
@@ -391,6 +334,44 @@ POLICIES: list[ResourceValidationPolicy | StackValidationPolicy] = [
         name="invocation-log-groups-protected",
         description="Log groups receiving Bedrock invocation logs are protected from deletion.",
         validate=_stack(invocation_log_groups_protected),
+        enforcement_level=MANDATORY,
+    ),
+    StackValidationPolicy(
+        name="invocation-log-groups-masked",
+        description="Log groups receiving Bedrock invocation logs have a data-protection policy that audits and masks.",
+        validate=_stack(invocation_log_groups_masked),
+        enforcement_level=MANDATORY,
+    ),
+    ResourceValidationPolicy(
+        name="kms-key-policy-own-account",
+        description="Key policies keep the account root as administrator and let no other account, nor '*', in.",
+        validate=_by_type(key_account_problems),
+        enforcement_level=MANDATORY,
+    ),
+    ResourceValidationPolicy(
+        name="resource-policy-principals-scoped",
+        description="Topic and key policies allow no '*', and each service principal only under concrete "
+        "aws:SourceAccount / aws:SourceArn (or, for CloudWatch Logs on a key, encryption-context) conditions.",
+        validate=_by_type(principal_scope_problems),
+        enforcement_level=MANDATORY,
+    ),
+    StackValidationPolicy(
+        name="alarm-topic-key-allows-cloudwatch",
+        description="The key of an encrypted topic that alarms notify lets cloudwatch.amazonaws.com use it "
+        "(kms:Decrypt, kms:GenerateDataKey) for those alarms.",
+        validate=_stack(alarm_topic_keys),
+        enforcement_level=MANDATORY,
+    ),
+    ResourceValidationPolicy(
+        name="iam-no-inline-policies",
+        description="No inline IAM policies: managed policies attached to the principal (cdk-nag IAMNoInlinePolicy).",
+        validate=_by_type(inline_policy_problems),
+        enforcement_level=MANDATORY,
+    ),
+    ResourceValidationPolicy(
+        name="iam-no-writes-on-every-resource",
+        description='IAM identity policies allow no write action on Resource "*" (nor use NotResource).',
+        validate=_by_type(write_on_any_resource_problems),
         enforcement_level=MANDATORY,
     ),
 ]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.program import Preview, preview
+from tests.program import ROOT, Preview, preview
+
+# The policy pack's modules import each other by bare name, as the pack runs them (from policy/).
+sys.path.insert(0, str(ROOT / "policy"))
 
 
 @pytest.fixture(scope="session")

@@ -129,10 +129,13 @@ def registered(stack_file: Path) -> tuple[int, str | None]:
     return report["registered"], report["error"]
 
 
-def config_problems(raw: dict[str, Any]) -> dict[str, str]:
-    """The problems ``parse_settings`` reports for ``raw`` (which must be invalid), as {key path: message}."""
+def config_problems(raw: dict[str, Any], **context: str) -> dict[str, str]:
+    """The problems ``parse_settings`` reports for ``raw`` (which must be invalid), as {key path: message}.
+
+    ``context``: ``project`` and ``stack``, as the program passes them.
+    """
     with pytest.raises(ConfigError) as caught:
-        parse_settings(raw)
+        parse_settings(raw, **context)
     return {p.path: p.message for p in caught.value.problems}
 
 

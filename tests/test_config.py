@@ -137,7 +137,7 @@ def test_model_names_must_be_usable_in_resource_names() -> None:
 
 def test_tags_reject_reserved_prefix() -> None:
     found = config_problems(raw([{"name": "a", "id": HAIKU}], **{"llm-monitor:tags": {"aws:owner": "x"}}))
-    assert "must not start with 'aws:'" in found["llm-monitor:tags.aws:owner"]
+    assert "starting with 'aws:' (in any case) are reserved" in found["llm-monitor:tags.aws:owner"]
 
 
 def test_project_defaults_in_pulumi_yaml_match_the_program_defaults() -> None:
@@ -149,3 +149,35 @@ def test_project_defaults_in_pulumi_yaml_match_the_program_defaults() -> None:
         section = SECTIONS[key.removeprefix("llm-monitor:")]
         if isinstance(section, type) and issubclass(section, Section):
             assert section.model_validate(value) == section(), key
+
+
+# --- an empty model list ------------------------------------------------------------------------
+
+
+def test_an_empty_model_list_is_a_mistake_unless_the_stack_is_account_wide_only() -> None:
+    found = config_problems(raw([]))
+    assert list(found) == ["llm-monitor:models"]
+    assert "watch no model" in found["llm-monitor:models"]
+    assert "llm-monitor:accountWideOnly: true" in found["llm-monitor:models"]
+    settings = parse_settings(raw([], **{"llm-monitor:accountWideOnly": True}))
+    assert settings.models == ()
+    assert settings.account_wide_only is True
+    # As the engine passes it: JSON text.
+    assert parse_settings(raw("[]", **{"llm-monitor:accountWideOnly": "true"})).account_wide_only is True
+
+
+def test_account_wide_only_lists_no_models_and_keeps_the_account_overview() -> None:
+    listed = config_problems(raw([{"name": "a", "id": HAIKU}], **{"llm-monitor:accountWideOnly": True}))
+    assert "models lists 1" in listed["llm-monitor:accountWideOnly"]
+    hidden = config_problems(
+        raw([], **{"llm-monitor:accountWideOnly": True, "llm-monitor:dashboard": {"accountOverview": False}})
+    )
+    assert "accountOverview is false" in hidden["llm-monitor:accountWideOnly"]
+
+
+@pytest.mark.parametrize("value", ["yes", 1, "True"])
+def test_account_wide_only_is_a_strict_boolean(value: Any) -> None:
+    found = config_problems(raw([], **{"llm-monitor:accountWideOnly": value}))
+    assert "llm-monitor:accountWideOnly" in found
+    # The model list is judged once the switch is readable; a wrong switch is the one thing reported.
+    assert list(found) == ["llm-monitor:accountWideOnly"]

@@ -26,6 +26,7 @@ from typing import Any, Literal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
+from pydantic.alias_generators import to_camel
 
 from llm_monitor.config import NAMESPACE, ConfigError, Settings, parse_settings
 from llm_monitor.config.base import Section
@@ -42,7 +43,7 @@ BASES = {stack: stackconfig.load(ROOT, stack).values for stack in ("dev", "prod"
 def top_level() -> dict[str, Any]:
     """Full config key → annotation, from the Settings dataclass."""
     hints = typing.get_type_hints(Settings)
-    return {(REGION_KEY if name == "region" else f"{NAMESPACE}:{name}"): hint for name, hint in hints.items()}
+    return {(REGION_KEY if name == "region" else f"{NAMESPACE}:{to_camel(name)}"): hint for name, hint in hints.items()}
 
 
 def unwrap(annotation: Any) -> list[Any]:

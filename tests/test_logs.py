@@ -19,15 +19,10 @@ from llm_monitor import catalogue as cat
 from llm_monitor.config import parse_settings
 from llm_monitor.config.logs import MANAGED_DATA_IDENTIFIERS, RETENTION_DAYS, CustomDataIdentifier
 from llm_monitor.dashboard import GRID_COLUMNS
-from llm_monitor.logs import (
-    APPLICATION,
-    INVOCATIONS,
-    LogSpec,
-    MetricFilterSpec,
-    build_log_spec,
-    dashboard_rows,
-    data_protection_policy,
-)
+from llm_monitor.log_dashboard import dashboard_rows
+from llm_monitor.log_filters import MetricFilterSpec
+from llm_monitor.log_policies import data_protection_policy, large_data_bucket_policy, large_data_key_statement
+from llm_monitor.logs import APPLICATION, INVOCATIONS, LogSpec, build_log_spec
 from tests.program import ROOT, config_problems, stack_config
 
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
@@ -239,7 +234,32 @@ def test_data_protection_must_mask_something_and_allows_ten_custom_identifiers()
 
 def test_log_groups_must_have_distinct_names() -> None:
     found = config_problems(config(invocationLogGroupName="/same", applicationLogGroupName="/same"))
-    assert "must differ" in found["llm-monitor:logs"]
+    assert set(found) == {"llm-monitor:logs.invocationLogGroupName", "llm-monitor:logs.applicationLogGroupName"}
+    assert "need different names" in found["llm-monitor:logs.invocationLogGroupName"]
+
+
+# The defaults README documents: /<project>/<stack>/bedrock/model-invocations and /<project>/<stack>/inference.
+@pytest.mark.parametrize(
+    ("key", "name", "other"),
+    [
+        ("invocationLogGroupName", "/llm-monitor/test/inference", "applicationLogGroupName"),
+        ("applicationLogGroupName", "/llm-monitor/test/bedrock/model-invocations", "invocationLogGroupName"),
+    ],
+)
+def test_a_group_named_like_the_other_group_s_default_is_refused(key: str, name: str, other: str) -> None:
+    found = config_problems(config(**{key: name}), project="llm-monitor", stack="test")
+    assert list(found) == [f"llm-monitor:logs.{key}"]
+    message = found[f"llm-monitor:logs.{key}"]
+    assert name in message
+    assert other in message
+    assert "default for project 'llm-monitor' and stack 'test'" in message
+
+
+def test_the_same_name_is_fine_when_the_default_belongs_to_another_stack() -> None:
+    raw = config(invocationLogGroupName="/llm-monitor/test/inference")
+    settings = parse_settings(raw, project="llm-monitor", stack="prod")
+    spec = build_log_spec(settings, project="llm-monitor", stack="prod")
+    assert sorted(g.name for g in spec.groups) == ["/llm-monitor/prod/inference", "/llm-monitor/test/inference"]
 
 
 # --- policies -----------------------------------------------------------------------------
@@ -327,6 +347,67 @@ def test_the_largest_allowed_data_protection_policy_fits_and_a_larger_one_is_ref
     assert len(json.dumps(largest, separators=(",", ":"))) <= 30_720
     with pytest.raises(ValueError, match="30720"):
         data_protection_policy("us-east-1", "p", [f"Identifier{i}" for i in range(1000)], [])
+
+
+def readme_json_after(heading: str) -> list[Any]:
+    """The JSON code blocks of the README section that starts with ``heading``."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split(heading, 1)[1].split("\n#", 1)[0]
+    return [json.loads(block) for block in re.findall(r"```json\n(.*?)```", section, flags=re.DOTALL)]
+
+
+BEDROCK_SOURCE = {
+    "StringEquals": {"aws:SourceAccount": "111122223333"},
+    "ArnLike": {"aws:SourceArn": "arn:aws-cn:bedrock:cn-north-1:111122223333:*"},
+}
+
+
+@pytest.mark.parametrize(
+    ("prefix", "objects"),
+    [
+        ("team/llm", "arn:aws-cn:s3:::big-bodies/team/llm/AWSLogs/111122223333/BedrockModelInvocationLogs/*"),
+        ("", "arn:aws-cn:s3:::big-bodies/AWSLogs/111122223333/BedrockModelInvocationLogs/*"),
+    ],
+)
+def test_large_data_bucket_policy_lets_only_bedrock_put_objects_under_its_prefix(prefix: str, objects: str) -> None:
+    policy = large_data_bucket_policy("cn-north-1", "111122223333", "big-bodies", prefix)
+    (allow,) = statements(json.dumps(policy))
+    assert allow["Effect"] == "Allow"
+    assert allow["Principal"] == {"Service": "bedrock.amazonaws.com"}
+    assert allow["Action"] == ["s3:PutObject"]
+    assert allow["Resource"] == [objects]
+    assert allow["Condition"] == BEDROCK_SOURCE
+
+
+def test_an_sse_kms_bucket_s_key_lets_bedrock_generate_data_keys_for_this_account_only() -> None:
+    statement = large_data_key_statement("cn-north-1", "111122223333")
+    assert statement["Principal"] == {"Service": "bedrock.amazonaws.com"}
+    assert statement["Action"] == "kms:GenerateDataKey"
+    assert statement["Resource"] == "*"
+    assert statement["Condition"] == BEDROCK_SOURCE
+
+
+def test_the_readme_shows_the_bucket_and_key_policies_the_code_builds() -> None:
+    bucket_policy, key_statement = readme_json_after("#### Large bodies")
+    assert bucket_policy == large_data_bucket_policy("<region>", "<account>", "<bucket>", "<keyPrefix>")
+    assert key_statement == large_data_key_statement("<region>", "<account>")
+
+
+def logs_header(raw: dict[str, Any]) -> str:
+    (header, *_) = widgets_of(raw)
+    assert header["type"] == "text"
+    markdown: str = header["properties"]["markdown"]
+    return markdown
+
+
+def test_the_logs_header_says_large_bodies_go_unmasked_to_the_bucket() -> None:
+    bucket = {"bucketName": "big-bodies", "keyPrefix": "llm"}
+    header = logs_header(config(invocationLogging={"enabled": True, "largeDataS3": bucket}))
+    assert "Bodies over 100 KB and all binary data go to `s3://big-bodies/llm/AWSLogs/`" in header
+    assert "**not masked**" in header
+    assert "not with this stack's key" in header
+    assert "Bodies over 100 KB are not delivered" in logs_header(config(invocationLogging={"enabled": True}))
+    assert "100 KB" not in logs_header(config())
 
 
 # --- metric filters -----------------------------------------------------------------------

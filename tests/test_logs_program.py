@@ -20,8 +20,10 @@ FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 QUERY = "aws:cloudwatch/queryDefinition:QueryDefinition"
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+IAM_POLICY = "aws:iam/policy:Policy"
+ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 LOGGING = "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration"
-LOG_TYPES = (LOG_GROUP, KEY, "aws:kms/alias:Alias", PROTECTION, FILTER, QUERY, ROLE, ROLE_POLICY, LOGGING)
+LOG_TYPES = (LOG_GROUP, KEY, "aws:kms/alias:Alias", PROTECTION, FILTER, QUERY, ROLE, IAM_POLICY, ATTACHMENT, LOGGING)
 ACCOUNT = "123456789012"  # the preview's mock account
 # Masked when a stack lists no identifiers (README, "llm-monitor:logs").
 DOCUMENTED_DEFAULT_IDENTIFIERS = [
@@ -105,6 +107,22 @@ def test_log_groups_are_encrypted_kept_and_exported(stack: str, request: pytest.
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_masking_is_kept_and_protected_exactly_like_its_log_group(stack: str, request: pytest.FixtureRequest) -> None:
+    """A destroy that kept a group but deleted its masking would leave applications writing unmasked."""
+    run = run_of(stack, request)
+    protect = stack_config(stack)["llm-monitor:logs"]["protect"]
+    policies = run.of_type(PROTECTION)
+    assert len(policies) == 2
+    for policy in policies:
+        (group,) = [g for g in run.of_type(LOG_GROUP) if g["inputs"]["name"] == policy["inputs"]["logGroupName"]]
+        assert group["urn"] in policy["options"]["dependsOn"]
+        assert policy["options"]["retainOnDelete"] is True
+        assert policy["options"]["protect"] is protect
+        kept = ("protect", "retainOnDelete")
+        assert {k: policy["options"][k] for k in kept} == {k: group["options"][k] for k in kept}
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_key_policy_names_exactly_the_two_log_groups_of_the_stack(stack: str, request: pytest.FixtureRequest) -> None:
     run = run_of(stack, request)
     region = REGIONS[stack]
@@ -142,8 +160,15 @@ def test_bedrock_logs_into_the_invocation_group_through_a_least_privilege_role(
     run = run_of(stack, request)
     region, invocations = REGIONS[stack], run.outputs["logGroupNames"][0]
     (role,) = run.of_type(ROLE)
-    (policy,) = run.of_type(ROLE_POLICY)
+    (policy,) = run.of_type(IAM_POLICY)
+    (attachment,) = run.of_type(ATTACHMENT)
     (logging,) = run.of_type(LOGGING)
+    # A managed policy attached to the role, no inline one (cdk-nag IAMNoInlinePolicy).
+    assert run.of_type(ROLE_POLICY) == []
+    assert "inlinePolicies" not in role["inputs"]
+    assert {role["urn"], policy["urn"]} <= set(attachment["options"]["dependsOn"])
+    assert attachment["inputs"]["role"] == role["name"]  # the role's ID is its name
+    assert attachment["inputs"]["policyArn"].endswith(f":{policy['name']}")
     (trust,) = policy_statements(role["inputs"]["assumeRolePolicy"])
     assert trust["Principal"] == {"Service": "bedrock.amazonaws.com"}
     assert trust["Condition"] == {
@@ -158,7 +183,7 @@ def test_bedrock_logs_into_the_invocation_group_through_a_least_privilege_role(
     cloudwatch = logging["inputs"]["loggingConfig"]["cloudwatchConfig"]
     assert cloudwatch["logGroupName"] == invocations
     assert cloudwatch["roleArn"] == f"arn:aws:iam::{ACCOUNT}:role/{role['name']}"
-    assert policy["urn"] in logging["options"]["dependsOn"]
+    assert attachment["urn"] in logging["options"]["dependsOn"]
     # Masking must exist before the first record arrives: it applies only to later events.
     (masking,) = [r for r in run.of_type(PROTECTION) if r["inputs"]["logGroupName"] == invocations]
     assert masking["urn"] in logging["options"]["dependsOn"]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from llm_monitor.aws import ACCOUNT_ID_TOKEN
+from llm_monitor.resource_types import LOG_GROUP
 from tests.bodies import model_ids_in
 from tests.program import DASHBOARD, Preview, models, preview, preview_failure, registered, run_cli, stack_config
 
@@ -98,6 +100,47 @@ def test_invalid_config_fails_with_key_paths_and_no_traceback(tmp_path: Path) ->
     assert "llm-monitor:models[0].inputTokenPrice" in failure.stderr
     assert "Traceback" not in failure.stderr
     assert not failure.out_dir.exists()
+
+
+def test_configs_aws_would_refuse_at_pulumi_up_stop_the_program_first(tmp_path: Path) -> None:
+    """Each of these passed validation once and failed only at CreateLogGroup or CreateRole."""
+    config = {
+        "aws:region": "us-east-1",
+        "llm-monitor:models": [],
+        "llm-monitor:tags": {"Team": "ml,platform", "team": "x", "project": "y"},
+        # The application group's default name in stack "test" (the file name below).
+        "llm-monitor:logs": {"invocationLogGroupName": "/llm-monitor/test/inference"},
+    }
+    failure = preview_failure(tmp_path, config, stack="test")
+    assert failure.returncode == 2
+    assert "Traceback" not in failure.stderr
+    reported = set(re.findall(r"^  - (\S+?): ", failure.stderr, flags=re.MULTILINE))
+    assert reported == {
+        "llm-monitor:models",
+        "llm-monitor:tags.Team",
+        "llm-monitor:tags.team",
+        "llm-monitor:tags.project",
+        "llm-monitor:logs.invocationLogGroupName",
+    }
+    assert not failure.out_dir.exists()
+    count, error = registered(tmp_path / "Pulumi.test.yaml")
+    assert count == 0
+    assert "llm-monitor:logs.invocationLogGroupName: '/llm-monitor/test/inference'" in (error or "")
+
+
+def test_an_account_wide_only_stack_shows_the_account_and_its_logs(tmp_path: Path) -> None:
+    config = {"aws:region": "eu-west-1", "llm-monitor:models": [], "llm-monitor:accountWideOnly": True}
+    run = preview(tmp_path, "wide", config)
+    (body,) = run.dashboard_bodies().values()
+    titles = [w["properties"].get("title") or w["properties"].get("markdown", "") for w in body["widgets"]]
+    assert any("Configured in this stack: none (account-wide only)." in t for t in titles)
+    (everything,) = [w for w in body["widgets"] if w["properties"].get("title", "").startswith("Invocations by model")]
+    assert everything["width"] == 24
+    assert not [t for t in titles if "not in this stack's config" in t]
+    assert [w for w in body["widgets"] if w["type"] == "log"]  # the logs section
+    assert len(run.of_type(LOG_GROUP)) == 2
+    assert run.outputs["alarmNames"] == []
+    assert model_ids_in(body) == set()
 
 
 def test_invalid_config_registers_nothing(tmp_path: Path) -> None:

@@ -57,11 +57,14 @@ class LogGroups(pulumi.ComponentResource):
             log_group = aws.cloudwatch.LogGroup(
                 f"{name}-{group.key}", **group.inputs(protect=spec.protect), kms_key_id=self.key.arn, opts=keep
             )
+            # The masking lives exactly as long as its group: a destroy (or `--exclude-protected`)
+            # that kept the group but deleted the policy would leave applications writing to it
+            # unmasked.
             self.data_protection[group.key] = aws.cloudwatch.LogDataProtectionPolicy(
                 f"{name}-{group.key}-data-protection",
                 log_group_name=log_group.name,
                 policy_document=group.data_protection_policy,
-                opts=pulumi.ResourceOptions(parent=self),
+                opts=keep,
             )
             self.log_groups[group.key] = log_group
         self.kms_key_arn = self.key.arn
@@ -92,10 +95,18 @@ class BedrockInvocationLogging(pulumi.ComponentResource):
             assume_role_policy=with_account(spec.trust_policy, account),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        policy = aws.iam.RolePolicy(
-            f"{name}-role-policy",
-            role=role.id,
+        # A customer-managed policy attached to the role rather than an inline one: it can be
+        # reviewed, versioned and reused on its own (cdk-nag NIST 800-53 rule IAMNoInlinePolicy).
+        policy = aws.iam.Policy(
+            f"{name}-policy",
+            description="Lets Amazon Bedrock write model invocation logs to one log stream",
             policy=with_account(spec.permissions_policy, account),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        attachment = aws.iam.RolePolicyAttachment(
+            f"{name}-policy-attachment",
+            role=role.id,
+            policy_arn=policy.arn,
             opts=pulumi.ResourceOptions(parent=self),
         )
         # The SDK's typed args at every level: a misspelled or missing key fails when the program
@@ -116,9 +127,10 @@ class BedrockInvocationLogging(pulumi.ComponentResource):
                     **cloudwatch
                 ),
             ),
-            # After the write permission, as in the provider's example: Bedrock validates the destination.
-            # After the masking policy too: it applies only to events ingested once it exists.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy, masking]),
+            # After the write permission is attached, as in the provider's example: Bedrock validates
+            # the destination. After the masking policy too: it applies only to events ingested once
+            # it exists.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[attachment, masking]),
         )
         self.register_outputs({"roleArn": role.arn})
 

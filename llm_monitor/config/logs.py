@@ -10,6 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from llm_monitor.catalogue import APPLICATION_NAMESPACE
 from llm_monitor.config.base import Section, repeated
+from llm_monitor.config.errors import Problem
 
 #: The only values PutRetentionPolicy accepts (botocore ``logs`` model, shape ``Days``). "Never
 #: expire" is the absence of a policy; this program does not offer it.
@@ -271,9 +272,57 @@ class LogSettings(Section):
             raise ValueError(f"{value} is not a retention CloudWatch Logs accepts; use one of {allowed}")
         return value
 
-    @model_validator(mode="after")
-    def _distinct_groups(self) -> LogSettings:
-        named = self.invocation_log_group_name
-        if named is not None and named == self.application_log_group_name:
-            raise ValueError("invocationLogGroupName and applicationLogGroupName must differ")
-        return self
+    def group_names(self, project: str, stack: str) -> dict[str, str]:
+        """The names the two groups get: configured, or the defaults of this project and stack."""
+        defaults = default_group_names(project, stack)
+        return {
+            INVOCATIONS: self.invocation_log_group_name or defaults[INVOCATIONS],
+            APPLICATION: self.application_log_group_name or defaults[APPLICATION],
+        }
+
+
+#: Keys of the two log groups (also the last part of their resources' logical names).
+INVOCATIONS = "invocations"
+APPLICATION = "application"
+#: The config key that names each group.
+GROUP_NAME_KEYS = {INVOCATIONS: "invocationLogGroupName", APPLICATION: "applicationLogGroupName"}
+
+
+def default_group_names(project: str, stack: str) -> dict[str, str]:
+    """Per stack, so that two stacks in one account and Region never share a group."""
+    return {
+        INVOCATIONS: f"/{project}/{stack}/bedrock/model-invocations",
+        APPLICATION: f"/{project}/{stack}/inference",
+    }
+
+
+def log_group_name_problems(logs: LogSettings, project: str | None, stack: str | None, namespace: str) -> list[Problem]:
+    """The two groups must get different names once the defaults are filled in.
+
+    A group set to the other group's *default* name collides as surely as two equal settings
+    (CreateLogGroup fails with ResourceAlreadyExistsException for the second). The defaults depend
+    on the project and stack; without them only the configured names can be compared.
+    """
+    configured = {INVOCATIONS: logs.invocation_log_group_name, APPLICATION: logs.application_log_group_name}
+    if project is not None and stack is not None:
+        effective = logs.group_names(project, stack)
+    elif all(configured.values()):
+        effective = {k: v for k, v in configured.items() if v}
+    else:
+        return []
+    if effective[INVOCATIONS] != effective[APPLICATION]:
+        return []
+    name = effective[INVOCATIONS]
+    problems = []
+    for key, other in ((INVOCATIONS, APPLICATION), (APPLICATION, INVOCATIONS)):
+        if configured[key] is None:
+            continue
+        where = "its setting" if configured[other] else f"its default for project {project!r} and stack {stack!r}"
+        problems.append(
+            Problem(
+                f"{namespace}:logs.{GROUP_NAME_KEYS[key]}",
+                f"{name!r} is also the name of the {other} log group ({GROUP_NAME_KEYS[other]}, {where}); "
+                "the two groups need different names",
+            )
+        )
+    return problems

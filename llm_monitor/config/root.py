@@ -10,20 +10,21 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, StrictBool, TypeAdapter, ValidationError
+from pydantic.alias_generators import to_snake
 
 from llm_monitor.config.alarms import AlarmSettings, alarm_problems
 from llm_monitor.config.base import Section
 from llm_monitor.config.dashboard import DashboardSettings
 from llm_monitor.config.errors import ConfigError, Problem
-from llm_monitor.config.logs import LogSettings
+from llm_monitor.config.logs import LogSettings, log_group_name_problems
 from llm_monitor.config.models import ModelSettings
 from llm_monitor.config.notifications import NotificationSettings, notification_problems
+from llm_monitor.config.tags import tag_problems
 
 NAMESPACE = "llm-monitor"
 REGION_KEY = "aws:region"
 REGION_PATTERN = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]")
-_TAG_KEY = re.compile(r"[\w.:/=+\-@ ]{1,128}")
 
 # Top-level keys under `llm-monitor:`, each validated on its own so that one bad block does not
 # hide the problems of another.
@@ -34,6 +35,7 @@ SECTIONS: dict[str, Any] = {
     "notifications": NotificationSettings,
     "logs": LogSettings,
     "tags": dict[str, str],
+    "accountWideOnly": StrictBool,
 }
 _REQUIRED = ("models",)
 
@@ -49,13 +51,18 @@ class Settings:
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
     logs: LogSettings = field(default_factory=LogSettings)
     tags: dict[str, str] = field(default_factory=dict)
+    account_wide_only: bool = False
+    """The stack watches the account as a whole (the account overview and the logs) and lists no
+    model: an empty ``models`` list is then intended rather than a mistake."""
 
 
-def parse_settings(raw: dict[str, Any]) -> Settings:
+def parse_settings(raw: dict[str, Any], *, project: str | None = None, stack: str | None = None) -> Settings:
     """Validate raw stack config (full keys such as ``llm-monitor:models``) into Settings.
 
     Values may be JSON text (as Pulumi hands them to a program) or already-decoded objects.
-    Raises ConfigError listing every problem, each with its key path.
+    ``project`` and ``stack`` (the program always passes them) enable the checks that depend on
+    them: default log group names are per project and stack. Raises ConfigError listing every
+    problem, each with its key path.
     """
     problems: list[Problem] = []
     values: dict[str, Any] = {}
@@ -70,11 +77,14 @@ def parse_settings(raw: dict[str, Any]) -> Settings:
                 problems.append(Problem(key, "required; add it to Pulumi.<stack>.yaml"))
             continue
         try:
-            values[name] = TypeAdapter(annotation).validate_python(_decode(raw[key]))
+            values[to_snake(name)] = TypeAdapter(annotation).validate_python(_decode(raw[key]))
         except ValidationError as exc:
             problems += [_problem(key, annotation, e) for e in exc.errors()]
     problems += _duplicates(_decode(raw.get(prefix + "models")))
-    problems += _tag_problems(values.get("tags", {}))
+    problems += tag_problems(values.get("tags", {}), NAMESPACE)
+    problems += _scope_problems(values, switch_given=prefix + "accountWideOnly" in raw)
+    if "logs" in values:
+        problems += log_group_name_problems(values["logs"], project, stack, NAMESPACE)
     problems += _alarm_problems(values, parsed_alarms=prefix + "alarms" not in raw or "alarms" in values)
     region = _decode(raw.get(REGION_KEY))
     if not isinstance(region, str) or not REGION_PATTERN.fullmatch(region):
@@ -186,14 +196,38 @@ def _alarm_problems(values: dict[str, Any], *, parsed_alarms: bool) -> list[Prob
     return alarm_problems(values.get("alarms", AlarmSettings()), values["models"], NAMESPACE)
 
 
-def _tag_problems(tags: dict[str, str]) -> list[Problem]:
-    problems = []
-    for key, value in tags.items():
-        path = f"{NAMESPACE}:tags.{key}"
-        if not _TAG_KEY.fullmatch(key) or key.lower().startswith("aws:"):
-            problems.append(
-                Problem(path, "tag keys are 1-128 letters, digits, spaces or _.:/=+-@ and must not start with 'aws:'")
+def _scope_problems(values: dict[str, Any], *, switch_given: bool) -> list[Problem]:
+    """An empty model list is a mistake unless the stack says it is account-wide only.
+
+    Not judged while ``models`` or the switch itself is invalid (that is reported already).
+    """
+    if "models" not in values or (switch_given and "account_wide_only" not in values):
+        return []
+    models, wide = values["models"], values.get("account_wide_only", False)
+    dashboard = values.get("dashboard", DashboardSettings())
+    switch = f"{NAMESPACE}:accountWideOnly"
+    if not models and not wide:
+        return [
+            Problem(
+                f"{NAMESPACE}:models",
+                "empty: the stack would watch no model; list the models to watch, or set "
+                f"`{switch}: true` for a stack that shows only the account-wide section and the logs",
             )
-        if len(value) > 256:
-            problems.append(Problem(path, "tag values are at most 256 characters"))
-    return problems
+        ]
+    if wide and models:
+        return [
+            Problem(
+                switch,
+                f"true, but models lists {len(models)}; an account-wide-only stack lists none "
+                "(remove the models or this setting)",
+            )
+        ]
+    if wide and not dashboard.account_overview:
+        return [
+            Problem(
+                switch,
+                f"true, but {NAMESPACE}:dashboard.accountOverview is false: the stack would show only its logs; "
+                "turn the account overview on",
+            )
+        ]
+    return []

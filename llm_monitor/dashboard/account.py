@@ -7,7 +7,7 @@ from typing import Any
 from llm_monitor import catalogue as cat
 from llm_monitor.catalogue import Metric
 from llm_monitor.config import Settings
-from llm_monitor.dashboard.widgets import COLOURS, Section, Widget, expression, graph, search, text, total
+from llm_monitor.dashboard.widgets import COLOURS, GRID_COLUMNS, Section, Widget, expression, graph, search, text, total
 
 
 def overview_section(settings: Settings) -> Section:
@@ -18,23 +18,20 @@ def overview_section(settings: Settings) -> Section:
     def by_model(metric: Metric, stat: str, id: str, label: str, filters: str = "") -> list[Any]:
         return expression(search(metric, dims, stat, period, filters), id, label)
 
-    configured = ", ".join(f"`{m.name}`" for m in settings.models)
+    configured = ", ".join(f"`{m.name}`" for m in settings.models) or "none (account-wide only)"
     rows: list[list[Widget]] = [
         [text(f"# Amazon Bedrock: all models in {region}\nConfigured in this stack: {configured}.")]
     ]
-    rows.append(
-        [
-            graph(
-                "Invocations by model (every model in the account)",
-                [by_model(cat.INVOCATIONS, "Sum", "all", "")],
-                region,
-                period,
-                width=12,
-                y_label="Count",
-            ),
-            _unlisted_models(settings, period),
-        ]
+    everything = graph(
+        "Invocations by model (every model in the account)",
+        [by_model(cat.INVOCATIONS, "Sum", "all", "")],
+        region,
+        period,
+        width=12 if settings.models else GRID_COLUMNS,
+        y_label="Count",
     )
+    # With no model configured, every model is unlisted: the second graph would repeat the first.
+    rows.append([everything, _unlisted_models(settings, period)] if settings.models else [everything])
     rows.append(
         [
             graph(

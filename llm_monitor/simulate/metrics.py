@@ -20,8 +20,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from statistics import NormalDist
 
 MAX_POINTS_PER_MINUTE = 16
