@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llm_monitor import catalogue as cat
-from llm_monitor.aws import dashboard_url
+from llm_monitor.aws import dashboard_url, safe_name
 from llm_monitor.catalogue import Metric
-from llm_monitor.config import Settings
+from llm_monitor.config import NAMESPACE, LimitError, Settings
 from llm_monitor.config.models import ModelSettings
 from llm_monitor.iam import to_json
 from llm_monitor.mathexpr import (
@@ -598,11 +598,15 @@ def dashboard_names(prefix: str, stack: str, region: str, pages: int) -> list[st
 
     Page 1 keeps the unnumbered name, so adding models never renames an existing dashboard.
     """
-    base = f"{prefix}-{stack}-{region}"
+    # Dashboard names take only A-Za-z0-9-_; project and stack names may also hold dots.
+    base = safe_name(f"{prefix}-{stack}-{region}")
     names = [base] + [f"{base}-{n}" for n in range(2, pages + 1)]
     for name in names:
-        if len(name) > MAX_DASHBOARD_NAME or not all(c.isalnum() or c in "-_" for c in name):
-            raise ValueError(f"dashboard name {name!r} is not valid (A-Za-z0-9-_, at most {MAX_DASHBOARD_NAME})")
+        if len(name) > MAX_DASHBOARD_NAME:
+            raise LimitError(
+                f"dashboard name {name!r} has {len(name)} characters; CloudWatch allows {MAX_DASHBOARD_NAME}",
+                f"{NAMESPACE}:dashboard.namePrefix",
+            )
     return names
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from llm_monitor import catalogue as cat
 from llm_monitor.aws import ACCOUNT_ID_TOKEN, arn, dns_suffix, log_group_arn, partition, safe_name
 from llm_monitor.catalogue import Metric
-from llm_monitor.config import Settings
+from llm_monitor.config import NAMESPACE, LimitError, Settings
 from llm_monitor.config.logs import CustomDataIdentifier, LogSettings
 from llm_monitor.dashboard import (
     COLOURS,
@@ -294,7 +294,10 @@ def data_protection_policy(
         document["Configuration"] = {"CustomDataIdentifier": [{"Name": c.name, "Regex": c.regex} for c in custom]}
     size = len(to_json(document))
     if size > MAX_DATA_PROTECTION_POLICY:
-        raise ValueError(f"data-protection policy {name!r}: {size} characters (max {MAX_DATA_PROTECTION_POLICY})")
+        raise LimitError(
+            f"data-protection policy {name!r}: {size} characters (max {MAX_DATA_PROTECTION_POLICY})",
+            f"{NAMESPACE}:logs.dataProtection",
+        )
     return document
 
 
@@ -564,7 +567,10 @@ def build_log_spec(settings: Settings, *, project: str, stack: str) -> LogSpec:
     for group in groups:
         count = sum(1 for f in filters if f.group == group.key)
         if count > MAX_FILTERS_PER_GROUP:
-            raise ValueError(f"{count} metric filters on {group.name}; CloudWatch Logs allows {MAX_FILTERS_PER_GROUP}")
+            raise LimitError(
+                f"{count} metric filters on {group.name}; CloudWatch Logs allows {MAX_FILTERS_PER_GROUP}",
+                f"{NAMESPACE}:logs",
+            )
     return LogSpec(
         key_alias="alias/" + safe_name(f"{project}-{stack}-logs"),
         key_policy=to_json(key_policy(region, ACCOUNT_ID_TOKEN, list(names.values()))),
