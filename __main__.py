@@ -13,11 +13,10 @@ from llm_monitor.components import (
     InvocationLogs,
     InvocationLogsArgs,
 )
-from llm_monitor.plan import build_plan
-from llm_monitor.stack import aws_provider, read_settings
+from llm_monitor.stack import aws_provider, plan_stack, read_settings
 
 settings = read_settings()
-plan = build_plan(settings, project=pulumi.get_project(), stack=pulumi.get_stack())
+plan = plan_stack(settings)
 provider = aws_provider(settings)
 opts = pulumi.ResourceOptions(providers=[provider])
 account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(provider=provider)).account_id

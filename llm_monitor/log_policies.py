@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from llm_monitor.aws import arn, dns_suffix, log_group_arn, partition
+from llm_monitor.config import NAMESPACE, LimitError
 from llm_monitor.config.logs import CustomDataIdentifier
 from llm_monitor.iam import Statement, key_admin_statement, policy_document, to_json
 
@@ -151,5 +152,8 @@ def data_protection_policy(
         document["Configuration"] = {"CustomDataIdentifier": [{"Name": c.name, "Regex": c.regex} for c in custom]}
     size = len(to_json(document))
     if size > MAX_DATA_PROTECTION_POLICY:
-        raise ValueError(f"data-protection policy {name!r}: {size} characters (max {MAX_DATA_PROTECTION_POLICY})")
+        raise LimitError(
+            f"data-protection policy {name!r}: {size} characters (max {MAX_DATA_PROTECTION_POLICY})",
+            f"{NAMESPACE}:logs.dataProtection",
+        )
     return document

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from llm_monitor.aws import ACCOUNT_ID_TOKEN, safe_name
-from llm_monitor.config import Settings
+from llm_monitor.config import NAMESPACE, LimitError, Settings
 from llm_monitor.config.logs import APPLICATION, INVOCATIONS
 from llm_monitor.iam import KEY_DELETION_WINDOW_DAYS, to_json
 from llm_monitor.log_filters import MAX_FILTERS_PER_GROUP, MetricFilterSpec, application_filters, invocation_filters
@@ -153,7 +153,10 @@ def build_log_spec(settings: Settings, *, project: str, stack: str) -> LogSpec:
     for group in groups:
         count = sum(1 for f in filters if f.group == group.key)
         if count > MAX_FILTERS_PER_GROUP:
-            raise ValueError(f"{count} metric filters on {group.name}; CloudWatch Logs allows {MAX_FILTERS_PER_GROUP}")
+            raise LimitError(
+                f"{count} metric filters on {group.name}; CloudWatch Logs allows {MAX_FILTERS_PER_GROUP}",
+                f"{NAMESPACE}:logs",
+            )
     return LogSpec(
         key_alias="alias/" + safe_name(f"{project}-{stack}-logs"),
         key_policy=to_json(key_policy(region, ACCOUNT_ID_TOKEN, list(names.values()))),

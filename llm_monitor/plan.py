@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from llm_monitor.alarms import AlarmPlan, build_alarms
-from llm_monitor.config import Settings
+from llm_monitor.config import NAMESPACE, ConfigError, Problem, Settings
 from llm_monitor.dashboard import Dashboard, Extras, build_dashboards
 from llm_monitor.log_dashboard import dashboard_rows
 from llm_monitor.logs import LogSpec, build_log_spec
@@ -27,7 +27,21 @@ class StackPlan:
 
 
 def build_plan(settings: Settings, *, project: str, stack: str) -> StackPlan:
-    """The log spec, the alarms, the dashboards that show both, and the alarm topic."""
+    """The log spec, the alarms, the dashboards that show both, and the alarm topic.
+
+    Raises ConfigError when the settings ask for more than an AWS limit allows: the pure layer
+    raises ValueError (``LimitError`` with the key path to change, where there is one) for every
+    limit it checks (name lengths, policy sizes, filters per log group, alarms per roll-up...).
+    """
+    try:
+        return _build_plan(settings, project=project, stack=stack)
+    except ValueError as exc:
+        path = getattr(exc, "path", None)
+        hint = "" if path else f" (names are built from the project name {project!r} and the stack name {stack!r})"
+        raise ConfigError([Problem(path or NAMESPACE, f"{exc}{hint}")]) from exc
+
+
+def _build_plan(settings: Settings, *, project: str, stack: str) -> StackPlan:
     logs = build_log_spec(settings, project=project, stack=stack)
     alarms = build_alarms(settings, project=project, stack=stack)
     extras = Extras(

@@ -11,6 +11,7 @@ from pulumi.runtime import config as runtime_config
 from llm_monitor.config import NAMESPACE, ConfigError, Settings, parse_settings
 from llm_monitor.config.root import REGION_KEY
 from llm_monitor.config.tags import program_tags
+from llm_monitor.plan import StackPlan, build_plan
 
 
 def raw_config() -> dict[str, Any]:
@@ -28,6 +29,14 @@ def read_settings() -> Settings:
     """Validated settings, or a RunError (reported without a traceback) listing every problem."""
     try:
         return parse_settings(raw_config(), project=pulumi.get_project(), stack=pulumi.get_stack())
+    except ConfigError as exc:
+        raise pulumi.RunError(str(exc)) from None
+
+
+def plan_stack(settings: Settings) -> StackPlan:
+    """The stack's plan, or a RunError (reported without a traceback) when it exceeds an AWS limit."""
+    try:
+        return build_plan(settings, project=pulumi.get_project(), stack=pulumi.get_stack())
     except ConfigError as exc:
         raise pulumi.RunError(str(exc)) from None
 

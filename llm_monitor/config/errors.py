@@ -27,3 +27,17 @@ class ConfigError(Exception):
         lines = [f"invalid stack configuration ({count} problem{'s' if count != 1 else ''}):"]
         lines += [f"  - {p}" for p in self.problems]
         super().__init__("\n".join(lines))
+
+
+class LimitError(ValueError):
+    """The settings ask for more than an AWS limit allows: a derived name too long, too many alarms...
+
+    Raised by the pure layer; ``llm_monitor.plan.build_plan`` turns it (and any other ValueError
+    the pure layer raises) into a ConfigError, whose problem names ``path``.
+    """
+
+    def __init__(self, message: str, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        """The key path to change, e.g. ``llm-monitor:models[3].name``; None when only the project
+        or stack name is involved."""

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from llm_monitor.aws import dashboard_url
-from llm_monitor.config import Settings
+from llm_monitor.aws import dashboard_url, safe_name
+from llm_monitor.config import NAMESPACE, LimitError, Settings
 from llm_monitor.dashboard.account import guardrails_section, overview_section
 from llm_monitor.dashboard.model import model_section
 from llm_monitor.dashboard.widgets import (
@@ -65,11 +65,15 @@ def dashboard_names(prefix: str, stack: str, region: str, pages: int) -> list[st
 
     Page 1 keeps the unnumbered name, so adding models never renames an existing dashboard.
     """
-    base = f"{prefix}-{stack}-{region}"
+    # Dashboard names take only A-Za-z0-9-_; project and stack names may also hold dots.
+    base = safe_name(f"{prefix}-{stack}-{region}")
     names = [base] + [f"{base}-{n}" for n in range(2, pages + 1)]
     for name in names:
-        if len(name) > MAX_DASHBOARD_NAME or not all(c.isalnum() or c in "-_" for c in name):
-            raise ValueError(f"dashboard name {name!r} is not valid (A-Za-z0-9-_, at most {MAX_DASHBOARD_NAME})")
+        if len(name) > MAX_DASHBOARD_NAME:
+            raise LimitError(
+                f"dashboard name {name!r} has {len(name)} characters; CloudWatch allows {MAX_DASHBOARD_NAME}",
+                f"{NAMESPACE}:dashboard.namePrefix",
+            )
     return names
 
 

@@ -13,15 +13,22 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from llm_monitor.config import ConfigError, parse_settings
+from llm_monitor.config import NAMESPACE, ConfigError, parse_settings
+from llm_monitor.config.root import REGION_KEY, SECTIONS
 from llm_monitor.preview import cost, diff, prices, report, runner, stackconfig
+from llm_monitor.preview.output import OutputError, PreviewDir
+from llm_monitor.preview.progress import Progress
+from llm_monitor.preview.secrets import Secrets
 from llm_monitor.resource_types import DASHBOARD
 from llm_monitor.simulate import cli as alarm_tests
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+#: Every config key the program reads (named to a stack whose values come from an ESC environment).
+PROGRAM_KEYS = (REGION_KEY, *(f"{NAMESPACE}:{name}" for name in SECTIONS))
 
 
 class CliError(Exception):
@@ -166,27 +173,55 @@ def _assumptions(args: argparse.Namespace, models: list[str]) -> cost.Assumption
     )
 
 
+@dataclass
+class _Run:
+    """What one preview needs besides its arguments; ``secrets`` scrubs every error message too."""
+
+    args: argparse.Namespace
+    progress: Progress
+    secrets: Secrets = field(default_factory=Secrets)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command != "preview":
         return alarm_tests.run(args)
-    try:
-        table = prices.load(args.prices)
-        config = stackconfig.load(args.project_dir, args.stack, args.stack_file)
-        result = runner.run(args.project_dir, config)
-        if result.error:
-            raise CliError(result.error)
-        settings = parse_settings(config.values)
-        assumptions = _assumptions(args, [m.name for m in settings.models])
-        baseline = _baseline(args.diff, args.project_dir) if args.diff else None
-    except (CliError, ConfigError, stackconfig.StackConfigError, prices.PriceError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    error = None
+    with Progress() as progress:
+        run = _Run(args, progress)
+        try:
+            lines = _preview(run)
+        except (CliError, ConfigError, stackconfig.StackConfigError, prices.PriceError, OutputError) as exc:
+            error = str(exc)
+        except OSError as exc:
+            error = f"cannot write the preview to {exc.filename or args.out}: {exc.strerror or exc}"
+    if error is not None:
+        print(f"error: {run.secrets.explain(error)}", file=sys.stderr)
         return 2
+    print(lines)
+    return 0
+
+
+def _preview(run: _Run) -> str:
+    """Run the program, write the preview directory (all at once), return the terminal summary."""
+    args, progress = run.args, run.progress
+    progress.step("reading the stack configuration")
+    table = prices.load(args.prices)
+    config = stackconfig.load(args.project_dir, args.stack, args.stack_file, reads=PROGRAM_KEYS)
+    run.secrets = config.secrets
+    progress.step(f"running the program for stack {args.stack} under Pulumi's mock runtime")
+    result = runner.run(args.project_dir, config)
+    if result.error:
+        raise CliError(result.error)
+    settings = parse_settings(config.values)
+    assumptions = _assumptions(args, [m.name for m in settings.models])
+    if args.diff:
+        progress.step(f"reading {args.diff} to compare with")
+    baseline = _baseline(args.diff, args.project_dir) if args.diff else None
     resources = [r.as_json() for r in result.resources]
-    try:
-        drawn = write(args.out, result, draw=not args.no_pictures)
-        if args.picture_dir:
-            publish(drawn, args.out, args.picture_dir, args.stack)
+    with PreviewDir(args.out, config.secrets) as out:
+        drawn = write(out, result, draw=not args.no_pictures, progress=progress)
+        progress.step("estimating the monthly cost")
         estimate = cost.estimate(resources, settings.models, assumptions, table)
         summary = report.Report(
             stack=args.stack,
@@ -199,18 +234,16 @@ def main(argv: list[str] | None = None) -> int:
             diff=diff.compare(baseline[1], resources) if baseline else None,
             diff_against=baseline[0] if baseline else "",
         )
-        (args.out / "summary.md").write_text(report.markdown(summary), encoding="utf-8")
+        out.write_text("summary.md", report.markdown(summary))
         described = assumptions.describe(table, settings.region)
         priced = {"region": table.region, "taken": table.taken}
-        _dump(args.out / "cost.json", {**estimate.as_json(), "assumptions": described, "prices": priced})
+        out.write_json("cost.json", {**estimate.as_json(), "assumptions": described, "prices": priced})
         if summary.diff is not None:
-            _dump(args.out / "diff.json", {"against": summary.diff_against, **summary.diff.as_json()})
-    except OSError as exc:
-        where = exc.filename or args.out
-        print(f"error: cannot write the preview to {where}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    print(report.terminal(summary, str(args.out)))
-    return 0
+            out.write_json("diff.json", {"against": summary.diff_against, **summary.diff.as_json()})
+        out.publish()
+    if args.picture_dir:
+        publish(drawn, args.out, args.picture_dir, args.stack)
+    return config.secrets.scrub(report.terminal(summary, str(args.out)))
 
 
 def _baseline(target: str, project_dir: Path) -> tuple[str, list[dict[str, Any]]]:
@@ -223,12 +256,13 @@ def _baseline(target: str, project_dir: Path) -> tuple[str, list[dict[str, Any]]
             raise CliError(f"cannot read {path / 'resources.json'}: {exc}") from None
         return f"the preview in {path}", resources
     try:
-        stackconfig.load(project_dir, target)
+        stackconfig.load(project_dir, target, reads=PROGRAM_KEYS)
     except stackconfig.StackConfigError as exc:
         raise CliError(f"--diff {target}: not a preview directory (no resources.json there), and {exc}") from None
     # Another stack needs a run of its own in a fresh process: the Pulumi SDK keeps global state.
     with tempfile.TemporaryDirectory() as tmp:
-        command = ["preview", "--stack", target, "--out", tmp, "--no-pictures", "--project-dir", str(project_dir)]
+        out = Path(tmp) / "preview"
+        command = ["preview", "--stack", target, "--out", str(out), "--no-pictures", "--project-dir", str(project_dir)]
         completed = subprocess.run(
             [sys.executable, "-m", "llm_monitor", *command],
             cwd=PROJECT_DIR,  # where this package is importable from, whatever --project-dir says
@@ -238,38 +272,32 @@ def _baseline(target: str, project_dir: Path) -> tuple[str, list[dict[str, Any]]
         )
         if completed.returncode != 0:
             raise CliError(f"--diff {target}: the preview of stack {target} failed: {completed.stderr.strip()}")
-        return f"stack `{target}`", json.loads((Path(tmp) / "resources.json").read_text(encoding="utf-8"))
+        return f"stack `{target}`", json.loads((out / "resources.json").read_text(encoding="utf-8"))
 
 
-def _dump(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-
-
-def write(out: Path, result: runner.RunResult, *, draw: bool = True) -> list[report.DashboardPicture]:
+def write(
+    out: PreviewDir, result: runner.RunResult, *, draw: bool = True, progress: Progress | None = None
+) -> list[report.DashboardPicture]:
     """resources.json, outputs.json, and per dashboard its body (JSON) and picture (PNG)."""
-    dashboards_dir = out / "dashboards"
-    dashboards_dir.mkdir(parents=True, exist_ok=True)
-    for old in [*dashboards_dir.glob("*.json"), *dashboards_dir.glob("*.png")]:
-        old.unlink()
-    for stale in ("summary.md", "cost.json", "diff.json"):
-        (out / stale).unlink(missing_ok=True)
-    _dump(out / "resources.json", [r.as_json() for r in result.resources])
-    _dump(out / "outputs.json", result.outputs)
+    out.write_json("resources.json", [r.as_json() for r in result.resources])
+    out.write_json("outputs.json", result.outputs)
     drawn = []
     if draw:
         # Imported here: matplotlib takes longer to import than a small stack takes to run.
         from llm_monitor.preview import pictures
-    for r in result.resources:
-        if r.type == DASHBOARD:
-            name, body = r.inputs["dashboardName"], json.loads(r.inputs["dashboardBody"])
-            _dump(dashboards_dir / f"{name}.json", body)
-            if draw:
-                picture = pictures.render(name, body)
-                (dashboards_dir / f"{name}.png").write_bytes(picture.png)
-                problems = tuple(
-                    f"{w.title or w.kind} (x={w.x:g}, y={w.y:g}): {p}" for w in picture.widgets for p in w.problems
-                )
-                drawn.append(report.DashboardPicture(name, f"dashboards/{name}.png", len(picture.widgets), problems))
+    dashboards = [r for r in result.resources if r.type == DASHBOARD]
+    for page, r in enumerate(dashboards, start=1):
+        name, body = r.inputs["dashboardName"], json.loads(r.inputs["dashboardBody"])
+        out.write_json(f"dashboards/{name}.json", body)
+        if draw:
+            if progress:
+                progress.step(f"drawing dashboard {page} of {len(dashboards)}")
+            picture = pictures.render(name, body)
+            out.write_bytes(f"dashboards/{name}.png", picture.png)
+            problems = tuple(
+                f"{w.title or w.kind} (x={w.x:g}, y={w.y:g}): {p}" for w in picture.widgets for p in w.problems
+            )
+            drawn.append(report.DashboardPicture(name, f"dashboards/{name}.png", len(picture.widgets), problems))
     return drawn
 
 

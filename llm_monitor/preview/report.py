@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from llm_monitor.preview import diffreport
 from llm_monitor.preview.cost import ALARM_CATEGORIES, Assumptions, Estimate
-from llm_monitor.preview.diff import MISSING, Diff
+from llm_monitor.preview.diff import Diff
 from llm_monitor.preview.prices import PriceTable
 from llm_monitor.resource_types import DASHBOARD
-
-MAX_PATHS_PER_RESOURCE = 12
-MAX_VALUE_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -55,21 +52,6 @@ def _quantity(value: float) -> str:
 
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def _values(old: Any, new: Any) -> tuple[str, str]:
-    """Both sides as short JSON; long strings are cut around where they first differ."""
-    a, b = (v if v == MISSING else json.dumps(v, sort_keys=True) for v in (old, new))
-    if len(a) <= MAX_VALUE_CHARS and len(b) <= MAX_VALUE_CHARS:
-        return a, b
-    same = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
-    start = max(0, same - 20)
-
-    def cut(text: str) -> str:
-        part = text[start : start + MAX_VALUE_CHARS]
-        return ("…" if start else "") + part + ("…" if start + MAX_VALUE_CHARS < len(text) else "")
-
-    return cut(a), cut(b)
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right_from: int = 1) -> list[str]:
@@ -192,26 +174,7 @@ def _pictures(report: Report) -> list[str]:
 
 
 def _diff(report: Report) -> list[str]:
-    d = report.diff
-    if d is None:
-        return []
-    head = [f"## Diff against {report.diff_against}", ""]
-    if d.empty:
-        return [*head, "No resource is added, removed or changed."]
-    lines = [*head, f"{len(d.added)} added, {len(d.removed)} removed, {len(d.changed)} changed.", ""]
-    for title, resources in (("Added", d.added), ("Removed", d.removed)):
-        if resources:
-            lines += [f"### {title}", "", *(f"- `{r['type']}` {r['name']}" for r in resources), ""]
-    if d.changed:
-        lines += ["### Changed", ""]
-        for c in d.changed:
-            lines.append(f"- `{c.type}` {c.name}")
-            for ch in c.changes[:MAX_PATHS_PER_RESOURCE]:
-                old, new = _values(ch.old, ch.new)
-                lines.append(f"  - `{ch.path}`: `` {old} `` → `` {new} ``")
-            if len(c.changes) > MAX_PATHS_PER_RESOURCE:
-                lines.append(f"  - … and {len(c.changes) - MAX_PATHS_PER_RESOURCE} more paths (see diff.json)")
-    return lines
+    return diffreport.section(report.diff, report.diff_against) if report.diff is not None else []
 
 
 def markdown(report: Report) -> str:
@@ -240,10 +203,6 @@ def terminal(report: Report, out: str) -> str:
         warn = f"; {plural(problems, 'widget problem')} listed in summary.md" if problems else ""
         lines.append(f"Dashboards: {plural(len(report.pictures), 'picture')} in {out}/dashboards/{warn}.")
     if report.diff is not None:
-        d = report.diff
-        lines.append(
-            f"Diff against {report.diff_against}: {len(d.added)} added, {len(d.removed)} removed, "
-            f"{len(d.changed)} changed."
-        )
+        lines.append(diffreport.terminal(report.diff, report.diff_against))
     lines.append(f"Written to {out}/: summary.md, resources.json, outputs.json, dashboards/")
     return "\n".join(lines)

@@ -3,6 +3,10 @@
 The recipe (set mocks, then config, then run the program inside ``pulumi.runtime.test``) is the
 one Pulumi documents for unit tests; the monitor below also records each registration's parent
 and resource options, which the SDK's own MockMonitor drops.
+
+Nothing secret is recorded: a value that reaches the monitor with the SDK's secret signature (the
+program wrapped it in ``Output.secret``), or an output that is secret, is recorded as ``[secret]``,
+and every recorded string has the stack's secret placeholders scrubbed (``secrets``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
 from llm_monitor.preview.mocks import AwsMocks
+from llm_monitor.preview.secrets import REDACTED, Secrets
 from llm_monitor.preview.stackconfig import StackConfig
 
 
@@ -57,9 +62,10 @@ class RunResult:
 
 
 class RecordingMonitor(MockMonitor):
-    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+    def __init__(self, mocks: pulumi.runtime.Mocks, secrets: Secrets | None = None) -> None:
         super().__init__(mocks)
         self.registrations: list[Registration] = []
+        self.secrets = secrets or Secrets()
 
     def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)
@@ -67,18 +73,20 @@ class RecordingMonitor(MockMonitor):
             options = {
                 "protect": bool(request.protect),
                 "retainOnDelete": bool(request.retainOnDelete),
-                "dependsOn": sorted(request.dependencies),
+                "dependsOn": [self.secrets.scrub(d) for d in sorted(request.dependencies)],
                 "aliases": len(request.aliases) + len(request.aliasURNs),
             }
+            scrub = self.secrets.scrub
             self.registrations.append(
                 Registration(
-                    urn=response.urn,
+                    urn=scrub(response.urn),
                     type=request.type,
-                    name=request.name,
-                    parent=request.parent,
+                    name=scrub(request.name),
+                    parent=scrub(request.parent),
                     custom=bool(request.custom),
-                    provider=request.provider,
-                    inputs=rpc.deserialize_properties(request.object),
+                    provider=scrub(request.provider),
+                    # Deserialized with secrets kept wrapped (the SDK's signature), so they can be redacted.
+                    inputs=self.secrets.redact(rpc.deserialize_properties(request.object)),
                     options=options,
                 )
             )
@@ -90,7 +98,7 @@ def run(project_dir: Path, config: StackConfig) -> RunResult:
     # A fresh loop: the SDK needs a current one (and Python 3.14 no longer creates it implicitly).
     asyncio.set_event_loop(asyncio.new_event_loop())
     region = str(config.values.get("aws:region") or "us-east-1")
-    monitor = RecordingMonitor(AwsMocks(region))
+    monitor = RecordingMonitor(AwsMocks(region), config.secrets)
     pulumi.runtime.set_mocks(monitor.mocks, project=config.project, stack=config.stack, preview=False, monitor=monitor)
     pulumi.runtime.set_all_config(config.as_pulumi_strings(), list(config.secret_keys))
     result = RunResult()
@@ -104,9 +112,12 @@ def run(project_dir: Path, config: StackConfig) -> RunResult:
         async def resolve() -> None:
             for key, value in sorted(exported.items()):
                 output = pulumi.Output.from_input(value)
-                result.outputs[key] = await output.future() if await output.is_known() else "<unknown>"
                 if await output.is_secret():
                     result.secret_outputs.append(key)
+                    result.outputs[key] = REDACTED
+                else:
+                    known = await output.future() if await output.is_known() else "<unknown>"
+                    result.outputs[key] = config.secrets.redact(known)
 
         return resolve()
 
@@ -115,7 +126,7 @@ def run(project_dir: Path, config: StackConfig) -> RunResult:
     except pulumi.RunError as exc:
         # What `pulumi up` prints without a traceback; what was registered until then is kept
         # so that tests can prove an invalid config registers nothing.
-        result.error = str(exc)
+        result.error = config.secrets.explain(str(exc))
     # The SDK registers from worker threads; sort so the same program always gives the same file.
     result.resources = sorted(monitor.registrations, key=lambda r: r.urn)
     return result
