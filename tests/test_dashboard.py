@@ -41,12 +41,18 @@ def series(widget: dict[str, Any]) -> list[tuple[str, str, str | None]]:
     return [(name, dims.get("ModelId", ""), opts.get("stat", default)) for _, name, dims, opts in plain_metrics(widget)]
 
 
-def test_activity_graph_shows_invocations_errors_and_throttles_of_its_model() -> None:
-    widget = section_widget(PRICED, "Invocations, errors and throttles", (UNPRICED,))
+def test_activity_graph_shows_invocations_errors_and_throttles_of_its_model_per_minute() -> None:
+    widget = section_widget(PRICED, "Invocations, errors and throttles (per minute)", (UNPRICED,))
     assert series(widget) == [
         (m, PRICED["id"], "Sum")
         for m in ("Invocations", "InvocationClientErrors", "InvocationServerErrors", "InvocationThrottles")
     ]
+    assert {e["label"]: e["expression"] for e in expressions(widget)} == {
+        "Invocations": "inv/(PERIOD(inv)/60)",
+        "Client errors": "ce/(PERIOD(ce)/60)",
+        "Server errors": "se/(PERIOD(se)/60)",
+        "Throttles": "th/(PERIOD(th)/60)",
+    }
     assert widget["properties"]["region"] == "eu-west-1"
 
 
@@ -61,6 +67,7 @@ def test_rates_divide_errors_by_requests_and_throttles_by_attempts() -> None:
         "Client error %": "100*FILL(ce,0)/req",
         "Server error %": "100*FILL(se,0)/req",
         "Throttle %": "100*FILL(th,0)/att",
+        "Application-logged failure %": "100*FILL(failed,0)/calls",
     }
     ids = {opts["id"]: name for _, name, _, opts in plain_metrics(widget)}
     assert ids == {
@@ -68,6 +75,8 @@ def test_rates_divide_errors_by_requests_and_throttles_by_attempts() -> None:
         "ce": "InvocationClientErrors",
         "se": "InvocationServerErrors",
         "th": "InvocationThrottles",
+        "calls": "InferenceRequests",
+        "failed": "InferenceErrors",
     }
 
 
@@ -83,6 +92,7 @@ def test_rate_graph_and_rate_alarm_compute_the_same_error_rate() -> None:
     assert alarm_exprs["err"] == graph_exprs["err"]
     assert alarm_exprs["req"] == graph_exprs["req"]
     assert "100*err/req" in (alarm_exprs["rate"] or "")
+    assert graph_exprs["er"] == "100*err/req"
 
 
 def test_latency_and_time_to_first_token_use_percentiles() -> None:
@@ -109,12 +119,20 @@ def test_tokens_graph_adds_both_spellings_of_the_cache_metrics() -> None:
     assert by_label["Cache write"].count("FILL(") == 2
 
 
-def test_output_tokens_per_second_divides_output_tokens_by_latency_seconds() -> None:
-    widget = section_widget(PRICED, "Output tokens per second")
+def test_output_tokens_per_second_is_awss_figure() -> None:
+    # Bedrock user guide, "Monitor output tokens per second": OutputTokenCount / (InvocationLatency
+    # - TimeToFirstToken) x 1000, all three at p50.
+    widget = section_widget(PRICED, "Output tokens per second (p50, streaming)")
     ids = {opts["id"]: (name, opts["stat"]) for _, name, _, opts in plain_metrics(widget)}
-    assert ids["out"] == ("OutputTokenCount", "Sum")
-    assert ids["lat"] == ("InvocationLatency", "Sum")
-    assert {"expression": "1000*out/lat", "id": "tps", "label": "Output tokens/s"} in expressions(widget)
+    assert ids == {
+        "out": ("OutputTokenCount", "p50"),
+        "lat": ("InvocationLatency", "p50"),
+        "ttft": ("TimeToFirstToken", "p50"),
+    }
+    assert {e["id"]: e["expression"] for e in expressions(widget)} == {
+        "otps": "IF(lat > ttft, 1000*out/(lat-ttft))",
+        "tpc": "out",
+    }
 
 
 def test_quota_graph_draws_the_configured_quota() -> None:
@@ -126,14 +144,15 @@ def test_quota_graph_draws_the_configured_quota() -> None:
     assert "annotations" not in unquoted["properties"]
 
 
-def test_cost_graph_multiplies_tokens_by_configured_prices() -> None:
-    widget = section_widget(PRICED, "Cost (USD per 5 min)")
+def test_cost_graph_multiplies_tokens_by_configured_prices_per_hour() -> None:
+    widget = section_widget(PRICED, "Cost (USD per hour)")
     by_label = {e["label"]: e["expression"] for e in expressions(widget)}
-    assert by_label["input USD"] == "tin*0.0008/1000"
-    assert by_label["output USD"] == "tout*0.004/1000"
-    assert by_label["cache read USD"] == "(FILL(cr0,0)+FILL(cr1,0))*0.00008/1000"
-    assert by_label["cache write USD"] == "(FILL(cw0,0)+FILL(cw1,0))*0.001/1000"
-    assert by_label["Total USD"] == "cin+cout+ccr+ccw"
+    hourly = "*3600/PERIOD(tin)"
+    assert by_label["input USD"] == "tin*0.0008/1000" + hourly
+    assert by_label["output USD"] == "tout*0.004/1000" + hourly
+    assert by_label["cache read USD"] == "(FILL(cr0,0)+FILL(cr1,0))*0.00008/1000" + hourly
+    assert by_label["cache write USD"] == "(FILL(cw0,0)+FILL(cw1,0))*0.001/1000" + hourly
+    assert by_label["Total USD/hour"] == "cin+cout+ccr+ccw"
     # Same period as the token graph, so figures line up.
     assert widget["properties"]["period"] == section_widget(PRICED, "Tokens")["properties"]["period"]
 
@@ -278,7 +297,7 @@ def test_adding_a_model_leaves_other_model_sections_unchanged() -> None:
 def test_extras_add_annotations_rows_and_alarm_status() -> None:
     line = {"label": "p90 alarm", "value": 5000, "color": "#d62728"}
     extras = Extras(
-        annotations={("haiku", "InvocationLatency"): [line]},
+        annotations={("haiku", "latency"): [line]},
         alarm_arns=[f"arn:aws:cloudwatch:eu-west-1:123456789012:alarm:a{i}" for i in range(150)],
     )
     (dashboard,) = build([PRICED], extras=extras)

@@ -377,10 +377,11 @@ def test_catalogue_check_rejects_each_unknown_series(case: str) -> None:
 def test_catalogue_check_accepts_what_a_filter_publishes() -> None:
     resources = [
         _filter("LLM/InvocationLogs", "InputTokens", {"ModelId": "$.modelId"}),
-        _filter("Team/LLM", "InferenceRequests", {"Application": "$.app", "ModelId": "$.modelId"}),
+        _filter("Team/LLM", "InferenceRequests", {"Application": "$.app"}),
+        _filter("Team/LLM", "InferenceLatency", {"Application": "$.app", "ModelId": "$.modelId"}),
         _dashboard(
             ["LLM/InvocationLogs", "InputTokens", "ModelId", "m"],
-            [{"expression": "SEARCH('{Team/LLM,Application,ModelId} MetricName=\"InferenceRequests\"', 'Sum', 60)"}],
+            [{"expression": "SEARCH('{Team/LLM,Application} MetricName=\"InferenceRequests\"', 'Sum', 60)"}],
         ),
         _alarm("InvocationServerErrors", "Sum"),
     ]

@@ -80,8 +80,8 @@ def test_a_config_change_shows_up_as_resources_and_input_paths(dev: Preview, tmp
     config["llm-monitor:models"].append(
         {"name": "nova-micro", "id": "amazon.nova-micro-v1:0", "inputTokenPrice": 0.000035, "outputTokenPrice": 0.00014}
     )
-    old_threshold = config["llm-monitor:alarms"]["serverErrors"]["threshold"]
-    config["llm-monitor:alarms"]["serverErrors"]["threshold"] = old_threshold - 7
+    old_threshold = config["llm-monitor:alarms"]["errorRate"]["threshold"]
+    config["llm-monitor:alarms"]["errorRate"]["threshold"] = old_threshold - 7
     stack_file = tmp_path / "Pulumi.dev.yaml"
     stack_file.write_text(yaml.safe_dump({"config": config}))
     out = tmp_path / "o"
@@ -107,17 +107,18 @@ def test_a_config_change_shows_up_as_resources_and_input_paths(dev: Preview, tmp
         name: [(ch["old"], ch["new"]) for ch in c["changes"] if ch["path"] == "inputs.threshold"]
         for name, c in changed.items()
     }
-    server_error_alarms = {r["name"] for r in dev.of_type(ALARM) if r["name"].endswith("-server-errors")}
-    assert server_error_alarms
-    assert {n for n, t in thresholds.items() if t} == server_error_alarms
+    retuned = {r["name"] for r in dev.of_type(ALARM) if re.fullmatch(r"alarms-[a-z-]+?-error-rate", r["name"])}
+    retuned -= {r["name"] for r in dev.of_type(ALARM) if r["name"].endswith("-application-error-rate")}
+    assert retuned
+    assert {n for n, t in thresholds.items() if t} == retuned
     assert all(t == [(old_threshold, old_threshold - 7)] for n, t in thresholds.items() if t)
     for dashboard in dev.of_type(DASHBOARD):
         paths = [ch["path"] for ch in changed[dashboard["name"]]["changes"]]
         assert all(p.startswith("inputs.dashboardBody.") for p in paths)
-    # Besides the new model's resources, only aggregates and the retuned alarms change.
-    aggregates = {DASHBOARD, "aws:cloudwatch/compositeAlarm:CompositeAlarm"}
+    # Besides the new model's resources (its own roll-up among them), only the dashboards and the
+    # retuned alarms change: no other model's alarms.
     for c in report["changed"]:
-        assert c["type"] in aggregates or c["name"] in server_error_alarms, c["name"]
+        assert c["type"] == DASHBOARD or c["name"] in retuned, c["name"]
     summary = (out / "summary.md").read_text()
     assert f"## Diff against the preview in {dev.out_dir}" in summary
     assert "`inputs.threshold`" in summary
@@ -352,14 +353,16 @@ def test_a_model_inserted_in_the_middle_reads_as_one_added_section(prod: Preview
     report = json.loads((out / "diff.json").read_text())
     assert report["removed"] == []
     assert {cost.model_of(r["name"], ["mistral-large"]) for r in report["added"]} == {"mistral-large"}
-    assert sorted(c["type"] for c in report["changed"]) == ["aws:cloudwatch/compositeAlarm:CompositeAlarm", DASHBOARD]
+    # Each model pages through its own roll-up: no other model's alarms change.
+    assert [c["type"] for c in report["changed"]] == [DASHBOARD]
     (board,) = [c for c in report["changed"] if c["type"] == DASHBOARD]
     added = [ch for ch in board["changes"] if ch["old"] == diff.MISSING]
     widgets = [ch["path"] for ch in added if re.fullmatch(r"inputs\.dashboardBody\.widgets\[[^\]]+\]", ch["path"])]
     assert all("mistral-large" in p for p in widgets)
     assert len(widgets) == 11  # its section: a heading and ten graphs
     alarms = [ch["new"] for ch in added if ch["path"].endswith(".properties.alarms")]  # the alarm-status widget
-    assert len(alarms) == 7
+    new_alarms = [r for r in report["added"] if r["type"] in (ALARM, "aws:cloudwatch/compositeAlarm:CompositeAlarm")]
+    assert len(alarms) == len(new_alarms) > 0
     assert all("mistral-large" in a for a in alarms)
     assert board["moved"] > 20  # every later widget moved down, counted once
     section = (out / "summary.md").read_text().split("## Diff against", 1)[1].splitlines()

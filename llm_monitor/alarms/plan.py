@@ -114,7 +114,7 @@ def build_alarms(settings: Settings, *, project: str, stack: str) -> AlarmPlan:
         specs += model_specs
         annotations |= context.annotations  # keyed by model name: no two models share a key
     specs += _stack_alarms(settings, prefix)
-    names = Counter(s.name for s in [*specs, *composites])
+    names = Counter([s.name for s in specs] + [c.name for c in composites])
     duplicates = sorted(n for n, count in names.items() if count > 1)
     if duplicates:
         raise ValueError(f"alarm names are not unique: {', '.join(duplicates)}")

@@ -28,8 +28,10 @@ Urgency = Literal["page", "notify"]
 _PERCENTILE = re.compile(r"p(?:[0-9]{1,2}(?:\.[0-9]{1,2})?|100)")
 #: Application names become dimension values and parts of alarm names.
 APPLICATION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DAYS: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """Metric math's DAY() numbers them 1 (Monday) to 7 (Sunday)."""
+WEEKDAYS: tuple[Day, ...] = DAYS[:5]
 
 
 def check_percentile(value: str) -> str:
@@ -260,9 +262,7 @@ class Schedule(Section):
     ``startHour`` after ``endHour`` spans midnight (20 to 6 is 20:00-06:00).
     """
 
-    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
-        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"], min_length=1
-    )
+    days: list[Day] = Field(default_factory=lambda: list(WEEKDAYS), min_length=1)
     start_hour: int = Field(default=0, ge=0, le=23)
     end_hour: int = Field(default=24, ge=1, le=24)
 

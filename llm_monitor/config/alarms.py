@@ -133,6 +133,15 @@ class AlarmSettings(Section):
             raise ValueError(problem)
         return rule
 
+    @field_validator("traffic_loss", "output_tokens_per_second")
+    @classmethod
+    def _has_its_number(cls, rule: AlarmRule) -> AlarmRule:
+        # A model's override may leave these out (the stack's values fill in); the stack's may not.
+        missing = _missing_number(rule)
+        if rule.enabled and missing:
+            raise ValueError(f"enabled without {missing}")
+        return rule
+
     def for_model(self, overrides: ModelAlarmOverrides) -> AlarmSettings:
         """These settings with one model's overrides applied, field by field."""
         update: dict[str, AlarmRule] = {}
@@ -151,7 +160,7 @@ def alarm_problems(alarms: AlarmSettings, models: Sequence[ModelSettings], prefi
     ``prefix`` is the config namespace (``llm-monitor``). A model is blamed only for what its own
     override changed (the stack's own windows are checked when ``llm-monitor:alarms`` is parsed).
     """
-    problems = _stack_problems(alarms, prefix)
+    problems = []
     for index, model in enumerate(models):
         effective = alarms.for_model(model.alarms)
         for kind in MODEL_KINDS:
@@ -171,34 +180,20 @@ def alarm_problems(alarms: AlarmSettings, models: Sequence[ModelSettings], prefi
     return problems
 
 
-def _stack_problems(alarms: AlarmSettings, prefix: str) -> list[Problem]:
-    problems = []
-    if alarms.traffic_loss.enabled and alarms.traffic_loss.threshold is None:
-        problems.append(
-            Problem(
-                f"{prefix}:alarms.trafficLoss",
-                "enabled without a threshold (requests per period below which traffic is lost)",
-            )
-        )
-    otps = alarms.output_tokens_per_second
-    if otps.enabled and otps.baseline is None:
-        problems.append(
-            Problem(
-                f"{prefix}:alarms.outputTokensPerSecond",
-                "enabled without a baseline (the model's normal output tokens per second)",
-            )
-        )
-    return problems
-
-
 def _missing_data(kind: str, model: ModelSettings, rule: AlarmRule) -> str | None:
     """Why this model cannot have this enabled kind of alarm, or None."""
     if kind == "quota" and not model.tokens_per_minute_quota:
         return "the quota alarm is a percentage of tokensPerMinuteQuota; set it on this model"
     if kind == "cost" and not model.priced:
         return "the cost alarm needs at least one token price on this model"
+    missing = _missing_number(rule)
+    return f"{to_camel(kind)} needs {missing}" if missing else None
+
+
+def _missing_number(rule: AlarmRule) -> str | None:
+    """What a kind that has no useful default lacks: a traffic floor, an OTPS baseline."""
     if isinstance(rule, TrafficLossAlarm) and rule.threshold is None:
-        return "trafficLoss needs a threshold: the requests per period below which traffic counts as lost"
+        return "a threshold: the requests per period below which traffic counts as lost"
     if isinstance(rule, OutputTokensPerSecondAlarm) and rule.baseline is None:
-        return "outputTokensPerSecond needs a baseline: the model's normal output tokens per second"
+        return "a baseline: the model's normal output tokens per second (read it off the OTPS graph)"
     return None
