@@ -229,7 +229,21 @@ GUARDRAIL_METRICS: tuple[Metric, ...] = (
     GUARDRAIL_INVOCATIONS_INTERVENED,
 )
 
-ALL_METRICS: tuple[Metric, ...] = RUNTIME_METRICS + DELIVERY_METRICS + GUARDRAIL_METRICS
+# --- AWS/SNS: the alarm topic's own deliveries (SNS developer guide, "Monitoring Amazon SNS topics
+# using CloudWatch": NumberOfNotificationsFailed, dimension TopicName, statistic Sum).
+
+SNS_NAMESPACE = "AWS/SNS"
+TOPIC_NAME = "TopicName"
+NOTIFICATIONS_FAILED = Metric(
+    SNS_NAMESPACE,
+    "NumberOfNotificationsFailed",
+    "Count",
+    ((TOPIC_NAME,),),
+    ("Sum",),
+    "Messages SNS failed to deliver to the topic's subscribers (after its retries).",
+)
+
+ALL_METRICS: tuple[Metric, ...] = RUNTIME_METRICS + DELIVERY_METRICS + GUARDRAIL_METRICS + (NOTIFICATIONS_FAILED,)
 
 CATALOGUE: dict[tuple[str, str], Metric] = {m.key: m for m in ALL_METRICS}
 

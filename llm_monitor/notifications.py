@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from llm_monitor.alarms import AlarmPlan
-from llm_monitor.aws import ACCOUNT_ID_TOKEN, arn, safe_name
+from llm_monitor.alarms.stack import alarm_topic_name
+from llm_monitor.aws import ACCOUNT_ID_TOKEN, arn
 from llm_monitor.config import Settings
 from llm_monitor.iam import (
     KEY_DELETION_WINDOW_DAYS,
@@ -75,7 +76,7 @@ class NotificationPlan:
 
 def build_notifications(settings: Settings, alarms: AlarmPlan) -> NotificationPlan:
     """The topic for ``alarms``, its key and policies, and the configured subscriptions."""
-    topic_name = safe_name(f"{alarms.prefix}-alarms")
+    topic_name = alarm_topic_name(alarms.prefix)
     if len(topic_name) > MAX_TOPIC_NAME:
         raise ValueError(f"topic name {topic_name!r} is longer than {MAX_TOPIC_NAME} characters")
     topic_arn = arn(settings.region, "sns", ACCOUNT_ID_TOKEN, topic_name)

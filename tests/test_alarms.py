@@ -67,7 +67,7 @@ def all_plans() -> list[AlarmPlan]:
 
 
 def test_default_kinds_follow_what_each_model_has() -> None:
-    keys = set(by_key(plan()))
+    keys = {a.key for a in plan().metric_alarms if a.model}
     common = {"latency", "time-to-first-token", "latency-anomaly", "error-rate", "application-error-rate"}
     common |= {"throttle-rate"}
     assert keys == {f"haiku-{k}" for k in common | {"quota", "cost"}} | {f"plain-{k}" for k in common}
@@ -139,15 +139,16 @@ def test_application_error_rate_reads_the_applications_view_of_the_model() -> No
 def test_per_application_alarms_notify_about_each_named_application() -> None:
     alarm_plan = plan(alarms={"applications": {"names": ["search-api", "chat"]}}, notifications={"topicArns": [PAGER]})
     apps = [a for a in alarm_plan.metric_alarms if a.kind == "application-error-rate" and a.model is None]
+    assert len(apps) == 2
     assert [a.name for a in apps] == [
-        "llm-monitor-test-us-east-1-app-search-api-error-rate",
-        "llm-monitor-test-us-east-1-app-chat-error-rate",
+        "llm-monitor-test-us-east-1/app-search-api-error-rate",
+        "llm-monitor-test-us-east-1/app-chat-error-rate",
     ]
     assert [dict(q.dimensions) for q in apps[0].queries if q.metric] == [{"Application": "search-api"}] * 2
     # An application's failures already page through each model's health: an e-mail here.
     assert alarm_plan.targets(apps[0]) == (TOPIC_TOKEN,)
     paging = plan(alarms={"applications": {"names": ["chat"], "urgency": "page"}}, notifications={"topicArns": [PAGER]})
-    (app,) = [a for a in paging.metric_alarms if a.model is None]
+    (app,) = [a for a in paging.metric_alarms if a.key == "app-chat-error-rate"]
     assert paging.targets(app) == (TOPIC_TOKEN, PAGER)
 
 
@@ -321,10 +322,10 @@ def test_output_tokens_per_second_is_awss_figure_below_a_fraction_of_the_baselin
     assert (alarm.comparison, alarm.threshold) == ("LessThanThreshold", 64)
 
 
-def test_log_delivery_failure_alarm_only_with_invocation_logging() -> None:
-    assert not any(a.model is None for a in plan().metric_alarms)
+def test_log_delivery_alarms_only_with_invocation_logging() -> None:
+    assert not any(a.kind.startswith("invocation-log") for a in plan().metric_alarms)
     logging_on = plan(logs={"invocationLogging": {"enabled": True}})
-    (alarm,) = [a for a in logging_on.metric_alarms if a.model is None]
+    alarm = by_key(logging_on)["invocation-log-delivery-failures"]
     inputs = alarm.inputs()
     assert inputs["metric_name"] == "ModelInvocationLogsCloudWatchDeliveryFailure"
     assert "dimensions" not in inputs
@@ -337,14 +338,48 @@ def test_log_delivery_failure_alarm_only_with_invocation_logging() -> None:
     assert not any(alarm.name in c.children for c in logging_on.composites)
 
 
+def test_stopped_delivery_is_invocations_without_records() -> None:
+    alarm = by_key(plan(logs={"invocationLogging": {"enabled": True}}))["invocation-log-delivery-stopped"]
+    metrics = {q.id: (q.metric.name, dict(q.dimensions)) for q in alarm.queries if q.metric}
+    assert metrics == {
+        "ok": ("ModelInvocationLogsCloudWatchDeliverySuccess", {}),
+        "inv_haiku": ("Invocations", {"ModelId": PRICED["id"]}),
+        "inv_plain": ("Invocations", {"ModelId": PLAIN["id"]}),
+    }
+    assert watched(alarm, {"inv_haiku": 30, "inv_plain": 5, "ok": None}) == 1
+    assert watched(alarm, {"inv_haiku": 30, "inv_plain": 5, "ok": 35}) == 0
+    assert watched(alarm, {"inv_haiku": 4, "inv_plain": 5, "ok": None}) == 0  # too little traffic to expect records
+    assert (alarm.comparison, alarm.threshold, alarm.urgency) == ("GreaterThanOrEqualToThreshold", 1, "notify")
+    # A model list reordered watches the same models.
+    reordered = by_key(plan([PLAIN, PRICED], logs={"invocationLogging": {"enabled": True}}))
+    assert reordered["invocation-log-delivery-stopped"].inputs() == alarm.inputs()
+
+
+def test_the_topics_failed_deliveries_notify() -> None:
+    alarm = by_key(plan())["notification-failures"]
+    inputs = alarm.inputs()
+    assert (inputs["namespace"], inputs["metric_name"]) == ("AWS/SNS", "NumberOfNotificationsFailed")
+    assert inputs["dimensions"] == {"TopicName": "llm-monitor-test-us-east-1-alarms"}
+    assert (inputs["statistic"], inputs["threshold"], alarm.urgency) == ("Sum", 1, "notify")
+
+
+def test_every_metric_alarm_emails_when_cloudwatch_cannot_evaluate_it() -> None:
+    alarm_plan = plan(notifications={"topicArns": [PAGER]})
+    for alarm in alarm_plan.metric_alarms:
+        assert alarm_plan.insufficient_data_targets(alarm) == (TOPIC_TOKEN,), alarm.name
+        assert alarm.treat_missing_data in ("breaching", "notBreaching"), alarm.name
+    for composite in alarm_plan.composites:
+        assert alarm_plan.insufficient_data_targets(composite) == ()
+
+
 # --- urgency and roll-ups -------------------------------------------------------------------------
 
 
 def test_each_model_pages_through_its_own_health_roll_up() -> None:
     alarm_plan = plan(notifications={"topicArns": [PAGER]})
     assert [c.name for c in alarm_plan.composites] == [
-        "llm-monitor-test-us-east-1-haiku-health",
-        "llm-monitor-test-us-east-1-plain-health",
+        "llm-monitor-test-us-east-1/haiku-health",
+        "llm-monitor-test-us-east-1/plain-health",
     ]
     for composite in alarm_plan.composites:
         paging = sorted(a.name for a in alarm_plan.metric_alarms if a.model == composite.model and a.urgency == "page")
@@ -428,9 +463,9 @@ def test_names_are_unique_readable_and_scoped_to_stack_region_and_model(alarm_pl
     names = alarm_plan.names
     assert len(names) == len(set(names))
     for alarm in alarm_plan.alarms:
-        assert alarm.name.startswith(alarm_plan.prefix + "-")
+        assert alarm.name.startswith(alarm_plan.prefix + "/")
         if alarm.model:
-            assert alarm.name.startswith(f"{alarm_plan.prefix}-{alarm.model}-")
+            assert alarm.name.startswith(f"{alarm_plan.prefix}/{alarm.model}-")
             assert alarm.key.startswith(f"{alarm.model}-")
     keys = [a.key for a in alarm_plan.alarms]
     assert len(keys) == len(set(keys))
@@ -459,7 +494,7 @@ def test_plans_refuse_duplicate_alarm_names() -> None:
     current = settings()
     # Valid configs have unique model names; only a hand-made Settings can repeat one.
     twice = current.__class__(**{**current.__dict__, "models": (current.models[0], current.models[0])})
-    with pytest.raises(ValueError, match="alarm names are not unique: llm-monitor-test-us-east-1-haiku-application-"):
+    with pytest.raises(ValueError, match="alarm names are not unique: llm-monitor-test-us-east-1/haiku-application-"):
         build_alarms(twice, project="llm-monitor", stack="test")
 
 
@@ -472,7 +507,8 @@ def test_descriptions_say_what_to_check_and_link_the_models_dashboard_page() -> 
     linked = build_alarms(current, project="llm-monitor", stack="test").linked(dashboards)
     assert len(dashboards) == 3
     for alarm in linked.alarms:
-        (page,) = [d for d in dashboards if alarm.model in d.model_names]
+        # Stack-wide alarms link the first page.
+        (page,) = [d for d in dashboards if alarm.model in d.model_names] if alarm.model else dashboards[:1]
         assert alarm.description.endswith(f"#dashboards:name={page.name}")
         assert "Check first: " in alarm.description
     for alarm in linked.metric_alarms:

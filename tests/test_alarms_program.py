@@ -82,7 +82,8 @@ def test_each_model_gets_each_enabled_alarm_with_its_threshold(alarmed: Preview)
     }
     expected = {f"alarms-haiku-{k}": v for k, v in (per_model | {"quota": 80, "cost": 10}).items()}
     expected |= {f"alarms-busy-{k}": v for k, v in (per_model | {"latency": 9000, "traffic-loss": 40}).items()}
-    expected |= {"alarms-invocation-log-delivery-failures": 1, "alarms-app-search-api-error-rate": 5}
+    expected |= {"alarms-invocation-log-delivery-failures": 1, "alarms-invocation-log-delivery-stopped": 1}
+    expected |= {"alarms-notification-failures": 1, "alarms-app-search-api-error-rate": 5}
     assert thresholds == expected
     loss = alarmed.named("alarms-busy-traffic-loss")["inputs"]
     assert (loss["comparisonOperator"], loss["treatMissingData"]) == ("LessThanThreshold", "breaching")
@@ -102,7 +103,7 @@ def test_only_the_health_roll_ups_page_and_the_rest_email(alarmed: Preview) -> N
         assert inputs["alarmActions"] == inputs["okActions"] == expected, alarm["name"]
         assert inputs["actionsEnabled"] is True
     # The roll-ups' children are each model's paging kinds.
-    busy = sorted(n.rsplit("-busy-", 1)[1] for n in rule_children(rollups["alarms-busy-health"]))
+    busy = sorted(n.rsplit("/busy-", 1)[1] for n in rule_children(rollups["alarms-busy-health"]))
     assert busy == sorted(
         ["latency", "time-to-first-token", "error-rate", "application-error-rate", "throttle-rate", "traffic-loss"]
     )
@@ -127,6 +128,8 @@ def test_the_program_registers_exactly_the_stacks_alarm_plan(stack: str, request
         inputs = dict(registered[spec.name])
         targets = [topic if t == TOPIC_TOKEN else t for t in alarm_plan.targets(spec)]
         assert inputs.pop("alarmActions") == inputs.pop("okActions") == targets, spec.name
+        unevaluated = [topic if t == TOPIC_TOKEN else t for t in alarm_plan.insufficient_data_targets(spec)]
+        assert inputs.pop("insufficientDataActions", []) == unevaluated, spec.name
         description = inputs.pop("alarmDescription")
         # The plan's own description, linked to the dashboard page that shows the model.
         assert description.startswith(spec.description), spec.name
@@ -161,12 +164,12 @@ def test_topic_is_encrypted_with_a_rotating_key_only_cloudwatch_alarms_may_use(a
     cloudwatch = {s["Sid"]: s for s in key_policy["Statement"]}["AllowCloudWatchAlarmsToPublishEncrypted"]
     assert cloudwatch["Condition"]["StringEquals"] == {"aws:SourceAccount": MOCK_ACCOUNT}
     assert cloudwatch["Condition"]["ArnLike"]["aws:SourceArn"] == (
-        f"arn:aws:cloudwatch:us-west-2:{MOCK_ACCOUNT}:alarm:llm-monitor-alarmed-us-west-2-*"
+        f"arn:aws:cloudwatch:us-west-2:{MOCK_ACCOUNT}:alarm:llm-monitor-alarmed-us-west-2/*"
     )
     # Every alarm that notifies falls under that pattern.
     for alarm in alarmed.of_type(METRIC_ALARM) + alarmed.of_type(COMPOSITE):
         name = alarm["inputs"].get("name") or alarm["inputs"]["alarmName"]
-        assert name.startswith("llm-monitor-alarmed-us-west-2-")
+        assert name.startswith("llm-monitor-alarmed-us-west-2/")
 
 
 def test_topic_policy_is_bound_to_the_topic_and_account(alarmed: Preview) -> None:
@@ -251,13 +254,13 @@ def test_without_roll_ups_paging_alarms_page_themselves(tmp_path: Path) -> None:
 def test_many_models_each_page_through_their_own_roll_up(tmp_path: Path) -> None:
     config = {"aws:region": "us-east-1", "llm-monitor:models": models(40, inputTokenPrice=0.001)}
     run = preview(tmp_path, "many", config)
-    alarms = {a["inputs"]["name"]: a for a in run.of_type(METRIC_ALARM)}
+    alarms = {a["inputs"]["name"]: a for a in run.of_type(METRIC_ALARM) if "/model-" in a["inputs"]["name"]}
     assert len(alarms) == 40 * 7
     composites = {c["inputs"]["alarmName"]: c for c in run.of_type(COMPOSITE)}
-    assert sorted(composites) == [f"llm-monitor-many-us-east-1-model-{i:03d}-health" for i in range(40)]
+    assert sorted(composites) == [f"llm-monitor-many-us-east-1/model-{i:03d}-health" for i in range(40)]
     for name, rollup in composites.items():
-        model = name.removeprefix("llm-monitor-many-us-east-1-").removesuffix("-health")
-        assert all(child.startswith(f"llm-monitor-many-us-east-1-{model}-") for child in rule_children(rollup))
+        model = name.removeprefix("llm-monitor-many-us-east-1/").removesuffix("-health")
+        assert all(child.startswith(f"llm-monitor-many-us-east-1/{model}-") for child in rule_children(rollup))
         assert rollup["inputs"]["alarmActions"] == [topic_arn(run)]
 
 

@@ -119,7 +119,7 @@ LOGGING = "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConf
 
 VALID: dict[str, dict[str, Any]] = {
     ALARM: {
-        "name": "llm-monitor-dev-us-east-1-m-latency",
+        "name": "llm-monitor-dev-us-east-1/m-latency",
         "namespace": "AWS/Bedrock",
         "metricName": "InvocationLatency",
         "dimensions": {"ModelId": "amazon.nova-lite-v1:0"},

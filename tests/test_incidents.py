@@ -120,7 +120,7 @@ def test_the_second_incident_pages_while_the_first_is_still_in_alarm(
     first, second = (event for event, _ in run.events)
     assert [p.model for p in run.pages] == [run.events[0][1][0], run.events[1][1][0]]
     # The first model's roll-up was still in ALARM when the second model paged.
-    health = run.traces[f"{run.prefix}-{run.events[0][1][0]}-health"]
+    health = run.traces[f"{run.prefix}/{run.events[0][1][0]}-health"]
     second_page = run.pages[1].minute
     assert health.states[second_page - 1] == "ALARM"
     assert second.start <= second_page < first.end  # type: ignore[operator]

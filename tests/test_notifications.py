@@ -38,9 +38,13 @@ def statement(document: dict[str, Any], sid: str) -> dict[str, Any]:
     return match
 
 
-OWN_ALARM = f"arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:llm-monitor-prod-us-east-1-m-latency"
-OTHER_STACKS_ALARM = f"arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:llm-monitor-dev-us-east-1-m-latency"
-OTHER_REGIONS_ALARM = f"arn:aws:cloudwatch:eu-west-1:{ACCOUNT}:alarm:llm-monitor-prod-us-east-1-m-latency"
+OWN_ALARM = f"arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:llm-monitor-prod-us-east-1/m-latency"
+OTHER_STACKS_ALARM = f"arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:llm-monitor-dev-us-east-1/m-latency"
+OTHER_REGIONS_ALARM = f"arn:aws:cloudwatch:eu-west-1:{ACCOUNT}:alarm:llm-monitor-prod-us-east-1/m-latency"
+#: A stack named ``prod-us-east-1-x`` (stack names may hold "-" but not "/").
+LOOKALIKE_STACKS_ALARM = (
+    f"arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:llm-monitor-prod-us-east-1-x-us-east-1/m-latency"
+)
 
 
 def test_key_policy_lets_only_this_stacks_alarms_use_the_key() -> None:
@@ -59,6 +63,7 @@ def test_key_policy_lets_only_this_stacks_alarms_use_the_key() -> None:
     assert fnmatch.fnmatchcase(OWN_ALARM, pattern)
     assert not fnmatch.fnmatchcase(OTHER_STACKS_ALARM, pattern)
     assert not fnmatch.fnmatchcase(OTHER_REGIONS_ALARM, pattern)
+    assert not fnmatch.fnmatchcase(LOOKALIKE_STACKS_ALARM, pattern)
 
 
 def test_topic_policy_lets_only_this_stacks_alarms_publish_and_requires_tls() -> None:
@@ -72,6 +77,7 @@ def test_topic_policy_lets_only_this_stacks_alarms_publish_and_requires_tls() ->
     assert allow["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT}
     assert fnmatch.fnmatchcase(OWN_ALARM, allow["Condition"]["ArnLike"]["aws:SourceArn"])
     assert not fnmatch.fnmatchcase(OTHER_STACKS_ALARM, allow["Condition"]["ArnLike"]["aws:SourceArn"])
+    assert not fnmatch.fnmatchcase(LOOKALIKE_STACKS_ALARM, allow["Condition"]["ArnLike"]["aws:SourceArn"])
     others = statement(document, "DenyPublishExceptThisAccountsServices")
     assert (others["Effect"], others["Principal"], others["Action"]) == ("Deny", "*", "sns:Publish")
     assert others["Condition"] == {"StringNotEquals": {"aws:SourceAccount": ACCOUNT}}

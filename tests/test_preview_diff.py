@@ -115,10 +115,10 @@ def test_a_config_change_shows_up_as_resources_and_input_paths(dev: Preview, tmp
     for dashboard in dev.of_type(DASHBOARD):
         paths = [ch["path"] for ch in changed[dashboard["name"]]["changes"]]
         assert all(p.startswith("inputs.dashboardBody.") for p in paths)
-    # Besides the new model's resources (its own roll-up among them), only the dashboards and the
-    # retuned alarms change: no other model's alarms.
+    # Besides the new model's resources (its own roll-up among them), only aggregates (the
+    # dashboards, the stopped-delivery alarm that watches every model) and the retuned alarms change.
     for c in report["changed"]:
-        assert c["type"] == DASHBOARD or c["name"] in retuned, c["name"]
+        assert c["type"] == DASHBOARD or c["name"] in {*retuned, "alarms-invocation-log-delivery-stopped"}, c["name"]
     summary = (out / "summary.md").read_text()
     assert f"## Diff against the preview in {dev.out_dir}" in summary
     assert "`inputs.threshold`" in summary
@@ -353,8 +353,8 @@ def test_a_model_inserted_in_the_middle_reads_as_one_added_section(prod: Preview
     report = json.loads((out / "diff.json").read_text())
     assert report["removed"] == []
     assert {cost.model_of(r["name"], ["mistral-large"]) for r in report["added"]} == {"mistral-large"}
-    # Each model pages through its own roll-up: no other model's alarms change.
-    assert [c["type"] for c in report["changed"]] == [DASHBOARD]
+    # Each model pages through its own roll-up: no other model's alarms change, only aggregates.
+    assert sorted(c["name"] for c in report["changed"]) == ["alarms-invocation-log-delivery-stopped", "dashboards-1"]
     (board,) = [c for c in report["changed"] if c["type"] == DASHBOARD]
     added = [ch for ch in board["changes"] if ch["old"] == diff.MISSING]
     widgets = [ch["path"] for ch in added if re.fullmatch(r"inputs\.dashboardBody\.widgets\[[^\]]+\]", ch["path"])]

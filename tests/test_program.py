@@ -139,7 +139,8 @@ def test_an_account_wide_only_stack_shows_the_account_and_its_logs(tmp_path: Pat
     assert not [t for t in titles if "not in this stack's config" in t]
     assert [w for w in body["widgets"] if w["type"] == "log"]  # the logs section
     assert len(run.of_type(LOG_GROUP)) == 2
-    assert run.outputs["alarmNames"] == []
+    # Only the alarm on the topic's own failed deliveries: the stack has a topic, no model alarms.
+    assert run.outputs["alarmNames"] == ["llm-monitor-wide-eu-west-1/notification-failures"]
     assert model_ids_in(body) == set()
 
 

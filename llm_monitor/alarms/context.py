@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from llm_monitor import catalogue as cat
-from llm_monitor.alarms.specs import Dimensions, MetricAlarmSpec, Query, window
+from llm_monitor.alarms.specs import Dimensions, MetricAlarmSpec, Query, alarm_name, window
 from llm_monitor.catalogue import Metric
 from llm_monitor.config import Settings
 from llm_monitor.config.alarm_kinds import AlarmRule
@@ -40,7 +40,7 @@ class ModelContext:
         when = window(rule.period_seconds, rule.evaluation_periods, rule.datapoints_to_alarm)
         return MetricAlarmSpec(
             key=f"{self.model.name}-{kind}",
-            name=f"{self.prefix}-{self.model.name}-{kind}",
+            name=alarm_name(self.prefix, f"{self.model.name}-{kind}"),
             kind=kind,
             model=self.model.name,
             urgency=rule.urgency,

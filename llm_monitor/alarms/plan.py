@@ -15,13 +15,17 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from llm_monitor import catalogue as cat
 from llm_monitor.alarms import errors, latency, spend, traffic
 from llm_monitor.alarms.context import Annotations, ModelContext
-from llm_monitor.alarms.specs import ABOVE, AT_OR_ABOVE, AlarmSpec, CompositeAlarmSpec, MetricAlarmSpec, window
+from llm_monitor.alarms.specs import (
+    AlarmSpec,
+    CompositeAlarmSpec,
+    MetricAlarmSpec,
+    alarm_name,
+)
+from llm_monitor.alarms.stack import stack_alarms
 from llm_monitor.aws import ACCOUNT_ID_TOKEN, alarm_arn
 from llm_monitor.config import Settings
-from llm_monitor.config.alarms import AlarmSettings
 from llm_monitor.dashboard import Dashboard
 
 #: Stands for the stack's own alarm topic in ``AlarmPlan.targets``; the Pulumi layer puts in its ARN.
@@ -72,7 +76,7 @@ class AlarmPlan:
     @property
     def source_arn_pattern(self) -> str:
         """``aws:SourceArn`` pattern matching exactly this stack's alarms (for topic and key policies)."""
-        return alarm_arn(self.region, ACCOUNT_ID_TOKEN, f"{self.prefix}-*")
+        return alarm_arn(self.region, ACCOUNT_ID_TOKEN, alarm_name(self.prefix, "*"))
 
     @property
     def alarm_arns(self) -> list[str]:
@@ -85,6 +89,16 @@ class AlarmPlan:
         if not alarm.actions:
             return ()
         return (TOPIC_TOKEN, *self.page_topics) if alarm.urgency == "page" else (TOPIC_TOKEN,)
+
+    def insufficient_data_targets(self, alarm: AlarmSpec) -> tuple[str, ...]:
+        """Where INSUFFICIENT_DATA goes: the alarm topic, for every metric alarm (children included).
+
+        Every alarm here treats missing data as breaching or not, so once created it never lacks
+        data: INSUFFICIENT_DATA can only mean CloudWatch cannot evaluate it (a query it refuses, a
+        metric it cannot read). That is worth an e-mail, never a page. (A new alarm starts in
+        INSUFFICIENT_DATA without a transition into it, so creating one sends nothing.)
+        """
+        return (TOPIC_TOKEN,) if isinstance(alarm, MetricAlarmSpec) else ()
 
     def linked(self, dashboards: Sequence[Dashboard]) -> AlarmPlan:
         """The plan with every description linking the dashboard that shows its model (page 1 otherwise)."""
@@ -113,7 +127,7 @@ def build_alarms(settings: Settings, *, project: str, stack: str) -> AlarmPlan:
             model_specs = [replace(s, actions=False) if s.urgency == "page" else s for s in model_specs]
         specs += model_specs
         annotations |= context.annotations  # keyed by model name: no two models share a key
-    specs += _stack_alarms(settings, prefix)
+    specs += stack_alarms(settings, prefix)
     names = Counter([s.name for s in specs] + [c.name for c in composites])
     duplicates = sorted(n for n, count in names.items() if count > 1)
     if duplicates:
@@ -132,66 +146,11 @@ def _health(prefix: str, model: str, paging: Sequence[MetricAlarmSpec]) -> Compo
     kinds = ", ".join(s.kind for s in paging)
     return CompositeAlarmSpec(
         key=f"{model}-health",
-        name=f"{prefix}-{model}-health",
+        name=alarm_name(prefix, f"{model}-health"),
         children=tuple(s.name for s in paging),
         model=model,
         meaning=f"{model}: at least one of its paging alarms is in ALARM ({kinds}). This one page covers "
         "all of them until every one is OK again.",
         check_first="The alarm named in the notification's TriggeringChildren; its description says what to "
         "check. The model's section of the dashboard shows every graph with its thresholds.",
-    )
-
-
-def _stack_alarms(settings: Settings, prefix: str) -> list[MetricAlarmSpec]:
-    rules = settings.alarms
-    specs = []
-    if settings.logs.invocation_logging.enabled and rules.log_delivery_failures.enabled:
-        specs.append(_delivery_failures(prefix, rules))
-    rule = rules.applications
-    if rule.enabled:
-        for app in rule.names:
-            condition, consequence, check_first = errors.application_text(rule, "application")
-            when = window(rule.period_seconds, rule.evaluation_periods, rule.datapoints_to_alarm)
-            specs.append(
-                MetricAlarmSpec(
-                    key=f"app-{app}-error-rate",
-                    name=f"{prefix}-app-{app}-error-rate",
-                    kind="application-error-rate",
-                    model=None,
-                    urgency=rule.urgency,
-                    meaning=f"Application {app}: {condition}, {when}. {consequence}.",
-                    check_first=check_first,
-                    comparison=ABOVE,
-                    evaluation_periods=rule.evaluation_periods,
-                    datapoints_to_alarm=rule.datapoints_to_alarm,
-                    threshold=rule.threshold,
-                    queries=errors.application_queries(
-                        rule, settings.logs.application_namespace, (cat.APPLICATION, app)
-                    ),
-                )
-            )
-    return specs
-
-
-def _delivery_failures(prefix: str, rules: AlarmSettings) -> MetricAlarmSpec:
-    rule = rules.log_delivery_failures
-    metric = cat.LOGS_CLOUDWATCH_DELIVERY_FAILURE
-    when = window(rule.period_seconds, rule.evaluation_periods, rule.datapoints_to_alarm)
-    return MetricAlarmSpec(
-        key="invocation-log-delivery-failures",
-        name=f"{prefix}-invocation-log-delivery-failures",
-        kind="invocation-log-delivery-failures",
-        model=None,
-        urgency=rule.urgency,
-        meaning=f"{rule.threshold} or more {metric.name}, {when}. Bedrock could not "
-        "write invocation-log records to CloudWatch Logs; those records are lost.",
-        check_first="The logging role's permissions, the log group's KMS key policy and whether the log "
-        "group still exists.",
-        comparison=AT_OR_ABOVE,
-        evaluation_periods=rule.evaluation_periods,
-        datapoints_to_alarm=rule.datapoints_to_alarm,
-        threshold=rule.threshold,
-        metric=metric,
-        period=rule.period_seconds,
-        statistic="Sum",
     )

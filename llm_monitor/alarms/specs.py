@@ -48,6 +48,15 @@ BAND_COMPARISONS = {
 }
 
 Dimensions = tuple[tuple[str, str], ...]
+#: Between the stack's prefix (``<project>-<stack>-<region>``) and the rest of an alarm's name.
+#: Project and stack names cannot contain it, so the ``<prefix>/*`` pattern that topic and key
+#: policies admit matches this stack's alarms only: with ``-``, a stack named ``prod-eu-west-1-x``
+#: would have matched the ``prod`` stack's pattern.
+SEPARATOR = "/"
+
+
+def alarm_name(prefix: str, rest: str) -> str:
+    return f"{prefix}{SEPARATOR}{rest}"
 
 
 @dataclass(frozen=True)

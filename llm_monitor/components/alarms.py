@@ -28,8 +28,11 @@ class BedrockAlarms(pulumi.ComponentResource):
         super().__init__("llm-monitor:index:BedrockAlarms", name, None, opts)
         plan = args.plan
 
+        def resolved(tokens: tuple[str, ...]) -> list[pulumi.Input[str]]:
+            return [args.topic_arn if t == TOPIC_TOKEN else t for t in tokens]
+
         def targets(spec: AlarmSpec) -> list[pulumi.Input[str]]:
-            return [args.topic_arn if t == TOPIC_TOKEN else t for t in plan.targets(spec)]
+            return resolved(plan.targets(spec))
 
         names: dict[str, pulumi.Output[str]] = {}
         resources: dict[str, pulumi.Resource] = {}
@@ -39,6 +42,7 @@ class BedrockAlarms(pulumi.ComponentResource):
                 **spec.inputs(),
                 alarm_actions=targets(spec),
                 ok_actions=targets(spec),
+                insufficient_data_actions=resolved(plan.insufficient_data_targets(spec)),
                 opts=pulumi.ResourceOptions(parent=self),
             )
             names[spec.name], resources[spec.name] = alarm.name, alarm

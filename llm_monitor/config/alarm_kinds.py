@@ -316,6 +316,25 @@ class LogDeliveryFailureAlarm(SinglePeriodRule):
     """Failed deliveries per period."""
 
 
+class NotificationFailureAlarm(SinglePeriodRule):
+    """The alarm topic failed to deliver ``threshold`` notifications in a period (a subscriber that
+    rejects them, an endpoint gone): people are not hearing about alarms."""
+
+    threshold: int = Field(default=1, ge=1)
+    """Failed deliveries per period."""
+
+
+class LogDeliveryStoppedAlarm(AlarmRule):
+    """Bedrock invocations go on while no invocation-log record reaches the log group: logging was
+    switched off, or another stack took over the account's logging (when this stack owns it)."""
+
+    min_invocations: int = Field(default=10, ge=1)
+    """Invocations of the stack's models per period that count as traffic worth a record."""
+    period_seconds: int = 300
+    evaluation_periods: int = Field(default=3, ge=1)
+    datapoints_to_alarm: int = Field(default=3, ge=1)
+
+
 class HealthRollup(Section):
     """One composite "health" alarm per model over its paging alarms: the only thing that pages."""
 

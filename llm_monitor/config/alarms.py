@@ -31,6 +31,8 @@ from llm_monitor.config.alarm_kinds import (
     LatencyAlarm,
     LatencyAnomalyAlarm,
     LogDeliveryFailureAlarm,
+    LogDeliveryStoppedAlarm,
+    NotificationFailureAlarm,
     OutputTokensPerSecondAlarm,
     QuotaAlarm,
     ServerErrorsAlarm,
@@ -119,13 +121,18 @@ class AlarmSettings(Section):
     """Only for models with a ``baseline``."""
     log_delivery_failures: LogDeliveryFailureAlarm = LogDeliveryFailureAlarm()
     """Only when invocation logging is on (``llm-monitor:logs``)."""
+    log_delivery_stopped: LogDeliveryStoppedAlarm = LogDeliveryStoppedAlarm()
+    """Only when invocation logging is on."""
+    notification_failures: NotificationFailureAlarm = NotificationFailureAlarm()
     applications: ApplicationsAlarm = ApplicationsAlarm()
     """One error-rate alarm per named application."""
     health: HealthRollup = HealthRollup()
 
     # A field validator runs for each block that parsed, even when a sibling block failed, so
     # window problems are reported together with every other problem of the section.
-    @field_validator(*MODEL_KINDS, "log_delivery_failures", "applications")
+    @field_validator(
+        *MODEL_KINDS, "log_delivery_failures", "log_delivery_stopped", "notification_failures", "applications"
+    )
     @classmethod
     def _window_accepted(cls, rule: AlarmRule) -> AlarmRule:
         problem = window_problem(rule)

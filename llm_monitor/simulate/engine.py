@@ -19,11 +19,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from llm_monitor import catalogue as cat
 from llm_monitor.alarms import TOPIC_TOKEN, AlarmPlan, CompositeAlarmSpec, MetricAlarmSpec
+from llm_monitor.alarms.specs import alarm_name
+from llm_monitor.alarms.stack import alarm_topic_name
 from llm_monitor.config import Settings
 from llm_monitor.simulate import alarm as cw
 from llm_monitor.simulate.anomaly import NORMAL_DAYS, AnomalyModel, TrailingAnomalyModel
-from llm_monitor.simulate.metrics import MetricStore
+from llm_monitor.simulate.metrics import Datapoint, MetricStore, metric_key
 from llm_monitor.simulate.scenario import Event, Profile, Scenario
 from llm_monitor.simulate.selectors import Selection
 from llm_monitor.simulate.traffic import Publisher, Readings, Target, delivery, draw, effective
@@ -74,7 +77,7 @@ class Run:
 
     def short(self, alarm: str) -> str:
         """An alarm's name without the stack's prefix."""
-        return alarm.removeprefix(f"{self.prefix}-")
+        return alarm.removeprefix(alarm_name(self.prefix, ""))
 
     @property
     def pages(self) -> list[Notification]:
@@ -118,7 +121,17 @@ def simulate(
         anomaly = TrailingAnomalyModel(store, scenario.start) if has_bands else None
     else:
         profiles = selection.profiles(scenario.traffic)
-        store = generate(settings, profiles, events, start, scenario.duration, seed, readings, scenario.start)
+        store = generate(
+            settings,
+            profiles,
+            events,
+            start,
+            scenario.duration,
+            seed,
+            readings,
+            scenario.start,
+            alarm_topic_name(plan.prefix),
+        )
         if has_bands:
             # What the anomaly model learned: the expected traffic, and how a normal day wobbles around it.
             expected = generate(settings, profiles, [], start, scenario.duration, None, readings, scenario.start)
@@ -141,6 +154,7 @@ def generate(
     seed: str | None,
     readings: Readings,
     origin: datetime,
+    topic: str = "",
 ) -> MetricStore:
     """The metrics the traffic publishes, minute by minute, from ``start`` to the end of the scenario
     (without ``seed``: the expected traffic, every count at its mean and no jitter)."""
@@ -161,10 +175,16 @@ def generate(
     if settings.logs.invocation_logging.enabled:
         rng = None if seed is None else random.Random(f"{seed}:delivery")
         for minute in range(start, duration):
-            failing = max(
-                (e.invocation_log_delivery_failures or 0.0 for e, _ in events if e.active(minute)), default=0.0
-            )
+            active = [e for e, _ in events if e.active(minute)]
+            if any(e.invocation_logging_stopped for e in active):
+                continue  # nothing is delivered here, and nothing fails either
+            failing = max((e.invocation_log_delivery_failures or 0.0 for e in active), default=0.0)
             delivery(store, minute, records[minute - start], failing, rng)
+    for minute in range(max(start, 0), duration):
+        failed = sum(e.notification_delivery_failures or 0 for e, _ in events if e.active(minute))
+        if failed:
+            key = metric_key(cat.SNS_NAMESPACE, cat.NOTIFICATIONS_FAILED.name, [(cat.TOPIC_NAME, topic)])
+            store.put(key, minute, Datapoint.counted(failed))
     return store
 
 
@@ -199,8 +219,8 @@ def _evaluate(
         if new == old or end < 1:
             return
         transitions.append((end, spec.name, old, new))
-        targets = plan.targets(spec)
-        if targets and new in (cw.ALARM, cw.OK):
+        targets = plan.insufficient_data_targets(spec) if new == cw.INSUFFICIENT_DATA else plan.targets(spec)
+        if targets:
             page = new == cw.ALARM and spec.urgency == "page"
             notifications.append(Notification(end, spec.name, spec.model, new, page, TOPIC_TOKEN in targets))
 

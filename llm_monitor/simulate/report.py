@@ -17,18 +17,22 @@ _EVENT_FIELDS = (
     "latency",
     "output_tokens",
     "invocation_log_delivery_failures",
+    "notification_delivery_failures",
 )
 
 
 def describe_event(event: Event) -> str:
     """``serverErrors 30%``, ``no traffic``, ``latency x5``."""
     parts = ["no traffic"] if event.no_traffic else []
+    if event.invocation_logging_stopped:
+        parts.append("invocation logging stopped")
     for name in _EVENT_FIELDS:
         value = getattr(event, name)
         if value is None:
             continue
         label = "".join(w.capitalize() if i else w for i, w in enumerate(name.split("_")))
-        shown = value if isinstance(value, str) else (f"{value:.4g}" if name == "requests" else f"{value * 100:g}%")
+        counted = name in ("requests", "notification_delivery_failures")
+        shown = value if isinstance(value, str) else (f"{value:.4g}" if counted else f"{value * 100:g}%")
         parts.append(f"{label} {shown}")
     return ", ".join(parts) or "no change"
 

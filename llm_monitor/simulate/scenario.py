@@ -172,6 +172,10 @@ class Event(Section):
     """Multiplier of output tokens per call, ``x20``."""
     invocation_log_delivery_failures: Share | None = None
     """Share of invocation-log records Bedrock fails to deliver to CloudWatch Logs (stack-wide)."""
+    invocation_logging_stopped: bool = False
+    """Bedrock stops writing records here at all: logging switched off, or another stack took it over (stack-wide)."""
+    notification_delivery_failures: Positive | None = None
+    """Notifications the alarm topic fails to deliver per minute (a subscriber rejecting them; stack-wide)."""
     pulse: Pulse | None = None
     """On and off in turns (flapping): the change holds for ``minutes`` of ``every`` minutes."""
 
