@@ -50,9 +50,9 @@ class NotificationSettings(Section):
     https_endpoints: list[HttpsUrl] = Field(default_factory=list)
     """HTTPS URLs (chat or incident webhooks) subscribed to the alarm topic. Plain HTTP is refused."""
     topic_arns: list[TopicArn] = Field(default_factory=list, max_length=MAX_EXTRA_TOPICS)
-    """Existing SNS topics (a pager's, say) that get the roll-up "LLM health" alarm: one page per
-    incident. When the roll-up is off they get every alarm. Same Region as the stack; their own
-    policy must let CloudWatch publish."""
+    """Existing SNS topics (a pager's, say) that get the pages: each model's health roll-up, one page
+    per incident (the paging alarms themselves when the roll-ups are off). Same Region as the stack;
+    their own policy must let CloudWatch publish."""
 
     @field_validator("emails", "https_endpoints", "topic_arns")
     @classmethod

@@ -2,7 +2,7 @@
 
 Two steps, both with the AWS CLI's own JSON:
 
-1. ``python -m llm_monitor test-alarms history-queries --stack prod --start ... --end ...`` writes
+1. ``python -m llm_monitor history-queries --stack prod --start ... --end ...`` writes
    the ``get-metric-data`` input for exactly the metrics and statistics the stack's alarms read,
    one minute apart (``aws cloudwatch get-metric-data --cli-input-json file://queries.json >
    history.json``; the CLI follows ``NextToken`` itself and merges the pages);
