@@ -490,6 +490,15 @@ def test_alarm_arns_carry_the_account_placeholder_and_region() -> None:
     assert not any(fnmatch.fnmatchcase(arn, pattern) for arn in other.alarm_arns)
 
 
+def test_no_other_stack_matches_the_sender_pattern() -> None:
+    # A stack named like prod's prefix plus a suffix: with a "-" ending the prefix, its alarms
+    # would match prod's pattern and could publish to prod's topic.
+    prod = plan(stack="prod")
+    lookalike = plan(stack="prod-us-east-1-x")
+    assert lookalike.prefix.startswith(prod.prefix)
+    assert not any(fnmatch.fnmatchcase(arn, prod.source_arn_pattern) for arn in lookalike.alarm_arns)
+
+
 def test_plans_refuse_duplicate_alarm_names() -> None:
     current = settings()
     # Valid configs have unique model names; only a hand-made Settings can repeat one.
