@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from llm_monitor import catalogue as cat
 from llm_monitor.alarms import errors, latency, spend, traffic
 from llm_monitor.alarms.context import Annotations, ModelContext
+from llm_monitor.alarms.surfaces import surface_alarms
 from llm_monitor.alarms.specs import ABOVE, AT_OR_ABOVE, AlarmSpec, CompositeAlarmSpec, MetricAlarmSpec, window
 from llm_monitor.aws import ACCOUNT_ID_TOKEN, alarm_arn
 from llm_monitor.config import Settings
@@ -114,6 +115,11 @@ def build_alarms(settings: Settings, *, project: str, stack: str) -> AlarmPlan:
         specs += model_specs
         annotations |= context.annotations  # keyed by model name: no two models share a key
     specs += _stack_alarms(settings, prefix)
+    # Guardrails and batch inference (llm-monitor:surfaces), with their own roll-ups when they page.
+    surface_specs, surface_rollups, surface_lines = surface_alarms(settings, prefix)
+    specs += surface_specs
+    composites += surface_rollups
+    annotations |= surface_lines
     names = Counter([s.name for s in specs] + [c.name for c in composites])
     duplicates = sorted(n for n, count in names.items() if count > 1)
     if duplicates:
