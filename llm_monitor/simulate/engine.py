@@ -26,7 +26,16 @@ from llm_monitor.simulate.anomaly import NORMAL_DAYS, AnomalyModel, TrailingAnom
 from llm_monitor.simulate.metrics import MetricStore
 from llm_monitor.simulate.scenario import Event, Profile, Scenario
 from llm_monitor.simulate.selectors import Selection
-from llm_monitor.simulate.traffic import Publisher, Readings, Target, delivery, draw, effective
+from llm_monitor.simulate.traffic import (
+    Publisher,
+    Readings,
+    Target,
+    delivery,
+    draw,
+    effective,
+    guardrail_profile,
+    guardrails,
+)
 
 MIN_WARM_UP = 30
 
@@ -119,6 +128,7 @@ def simulate(
     else:
         profiles = selection.profiles(scenario.traffic)
         store = generate(settings, profiles, events, start, scenario.duration, seed, readings, scenario.start)
+        _guardrails(settings, scenario, store, start, seed, readings)
         if has_bands:
             # What the anomaly model learned: the expected traffic, and how a normal day wobbles around it.
             expected = generate(settings, profiles, [], start, scenario.duration, None, readings, scenario.start)
@@ -166,6 +176,18 @@ def generate(
             )
             delivery(store, minute, records[minute - start], failing, rng)
     return store
+
+
+def _guardrails(
+    settings: Settings, scenario: Scenario, store: MetricStore, start: int, seed: str, readings: Readings
+) -> None:
+    """Guardrail evaluations (stack-wide), on stacks that watch them (``llm-monitor:surfaces.guardrails``)."""
+    if not settings.surfaces.guardrails.enabled:
+        return
+    rng = random.Random(f"{seed}:guardrails")
+    for minute in range(start, scenario.duration):
+        profile, slow = guardrail_profile(scenario.guardrails, scenario.events, minute)
+        guardrails(store, minute, profile, slow, rng, readings)
 
 
 def _evaluate(
