@@ -106,7 +106,11 @@ AGENTCORE_NAMESPACE = "Bedrock-AgentCore"
 AGENTCORE_NAMESPACES = ("Bedrock-AgentCore", "bedrock-agentcore", "AWS/Bedrock-AgentCore")
 """Every spelling AWS's sources give; a configured namespace outside these is allowed but unverified."""
 RESOURCE = "Resource"
-_AGENTCORE_SETS: tuple[tuple[str, ...], ...] = ((RESOURCE,), (OPERATION, RESOURCE), ("Method", "Name", OPERATION, "Protocol", RESOURCE))
+_AGENTCORE_SETS: tuple[tuple[str, ...], ...] = (
+    (RESOURCE,),
+    (OPERATION, RESOURCE),
+    ("Method", "Name", OPERATION, "Protocol", RESOURCE),
+)
 
 
 def _agentcore(name: str, unit: str, stats: tuple[str, ...], description: str) -> Metric:
@@ -117,7 +121,9 @@ AGENTCORE_INVOCATIONS = _agentcore("Invocations", "Count", COUNT_STATS, "Data-pl
 AGENTCORE_SESSIONS = _agentcore("Sessions", "Count", ("Sum",), "New agent sessions created (runtime).")
 AGENTCORE_THROTTLES = _agentcore("Throttles", "Count", COUNT_STATS, "Requests throttled (429).")
 AGENTCORE_SYSTEM_ERRORS = _agentcore("SystemErrors", "Count", COUNT_STATS, "Requests that failed with a 5xx.")
-AGENTCORE_USER_ERRORS = _agentcore("UserErrors", "Count", COUNT_STATS, "Requests that failed with a 4xx other than 429.")
+AGENTCORE_USER_ERRORS = _agentcore(
+    "UserErrors", "Count", COUNT_STATS, "Requests that failed with a 4xx other than 429."
+)
 AGENTCORE_LATENCY = _agentcore("Latency", "Milliseconds", LATENCY_STATS, "Request latency.")
 AGENTCORE_METRICS: tuple[Metric, ...] = (
     AGENTCORE_INVOCATIONS,
@@ -164,9 +170,7 @@ BATCH_TOKENS_PENDING = _batch(
     "NumberOfTokensPendingProcessing", "Tokens of submitted jobs not processed yet (Anthropic models)."
 )
 BATCH_INPUT_TOKENS_PER_MINUTE = _batch("NumberOfInputTokensProcessedPerMinute", "Input tokens processed per minute.")
-BATCH_OUTPUT_TOKENS_PER_MINUTE = _batch(
-    "NumberOfOutputTokensProcessedPerMinute", "Output tokens processed per minute."
-)
+BATCH_OUTPUT_TOKENS_PER_MINUTE = _batch("NumberOfOutputTokensProcessedPerMinute", "Output tokens processed per minute.")
 BATCH_METRICS: tuple[Metric, ...] = (
     BATCH_RECORDS_PENDING,
     BATCH_TOKENS_PENDING,
@@ -193,7 +197,12 @@ MANTLE_INFERENCES = _mantle("Inferences", "Completed inference requests (Respons
 MANTLE_CLIENT_ERRORS = _mantle("InferenceClientErrors", "Inference requests that failed with a 4xx (429 included).")
 MANTLE_INPUT_TOKENS = _mantle("TotalInputTokens", "Input tokens.")
 MANTLE_OUTPUT_TOKENS = _mantle("TotalOutputTokens", "Output tokens.")
-MANTLE_METRICS: tuple[Metric, ...] = (MANTLE_INFERENCES, MANTLE_CLIENT_ERRORS, MANTLE_INPUT_TOKENS, MANTLE_OUTPUT_TOKENS)
+MANTLE_METRICS: tuple[Metric, ...] = (
+    MANTLE_INFERENCES,
+    MANTLE_CLIENT_ERRORS,
+    MANTLE_INPUT_TOKENS,
+    MANTLE_OUTPUT_TOKENS,
+)
 
 # --- AWS/Bedrock/Guardrails: automated-reasoning checks ---------------------------------------
 # https://docs.aws.amazon.com/bedrock/latest/userguide/monitoring-guardrails-cw-metrics.html:

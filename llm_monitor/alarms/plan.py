@@ -18,8 +18,8 @@ from dataclasses import dataclass, field, replace
 from llm_monitor import catalogue as cat
 from llm_monitor.alarms import errors, latency, spend, traffic
 from llm_monitor.alarms.context import Annotations, ModelContext
-from llm_monitor.alarms.surfaces import surface_alarms
 from llm_monitor.alarms.specs import ABOVE, AT_OR_ABOVE, AlarmSpec, CompositeAlarmSpec, MetricAlarmSpec, window
+from llm_monitor.alarms.surfaces import surface_alarms
 from llm_monitor.aws import ACCOUNT_ID_TOKEN, alarm_arn
 from llm_monitor.config import Settings
 from llm_monitor.config.alarms import AlarmSettings

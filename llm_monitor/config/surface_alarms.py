@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from llm_monitor.config.alarm_kinds import ErrorRateAlarm, MinuteRateRule, PercentileRule, Urgency
-from llm_monitor.config.alarm_kinds import AlarmRule
+from llm_monitor.config.alarm_kinds import AlarmRule, ErrorRateAlarm, MinuteRateRule, PercentileRule, Urgency
 
 
 class GuardrailErrorsAlarm(ErrorRateAlarm):

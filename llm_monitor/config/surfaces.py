@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from llm_monitor.config.alarms import window_problem
 from llm_monitor.config.alarm_kinds import AlarmRule
+from llm_monitor.config.alarms import window_problem
 from llm_monitor.config.base import Section, repeated
 from llm_monitor.config.models import NAME_PATTERN, check_model_id
 from llm_monitor.config.surface_alarms import (
@@ -24,7 +24,9 @@ from llm_monitor.config.surface_alarms import (
 
 #: An agent alias ARN (botocore bedrock-agent ``AgentAliasArn``:
 #: ``arn:aws:bedrock:{region}:{account}:agent-alias/[0-9a-zA-Z]{10}/[0-9a-zA-Z]{10}``).
-AGENT_ALIAS_ARN = re.compile(r"arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:agent-alias/[0-9a-zA-Z]{10}/[0-9a-zA-Z]{10}")
+AGENT_ALIAS_ARN = re.compile(
+    r"arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:agent-alias/[0-9a-zA-Z]{10}/[0-9a-zA-Z]{10}"
+)
 #: A CloudWatch namespace (PutMetricData ``Namespace``: 1-255 of ``[^:].*``; these are the characters
 #: AWS's own namespaces use).
 NAMESPACE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/#-]{0,254}$"

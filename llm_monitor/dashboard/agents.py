@@ -10,11 +10,11 @@ from typing import Any
 
 from llm_monitor import catalogue_surfaces as sc
 from llm_monitor.catalogue import in_namespace
-from llm_monitor.metric import Metric
 from llm_monitor.config import Settings
 from llm_monitor.config.surfaces import AgentAlias
 from llm_monitor.dashboard.widgets import COLOURS, Section, Widget, expression, graph, metric_entry, search, text, total
 from llm_monitor.mathexpr import fill_sum
+from llm_monitor.metric import Metric
 
 
 def _each(metric: Metric, dims: tuple[str, ...], stat: str, period: int, id: str) -> list[Any]:
@@ -30,9 +30,7 @@ def agents_section(settings: Settings) -> Section:
     rows: list[list[Widget]] = [
         [text(f"# Bedrock Agents\n`{sc.AGENTS_NAMESPACE}`, every agent in {region} by `Operation` ({ops}).", height=1)]
     ]
-    outputs = [
-        total(m, op, period, f"to{i}", "", visible=False) for i, m in enumerate(sc.AGENT_OUTPUT_TOKEN_METRICS)
-    ]
+    outputs = [total(m, op, period, f"to{i}", "", visible=False) for i, m in enumerate(sc.AGENT_OUTPUT_TOKEN_METRICS)]
     rows.append(
         [
             graph(
@@ -144,9 +142,22 @@ def _alias_rows(alias: AgentAlias, region: str, period: int) -> list[list[Widget
                 y_label="Milliseconds",
             ),
             graph(
-                f"{name}: model calls and tokens",
+                f"{name}: tokens (left), model calls, errors and throttles (right)",
                 [
                     m(sc.AGENT_MODEL_INVOCATIONS, label="Model calls", yAxis="right"),
+                    m(
+                        sc.AGENT_MODEL_CLIENT_ERRORS,
+                        label="Model client errors",
+                        yAxis="right",
+                        color=COLOURS["client"],
+                    ),
+                    m(
+                        sc.AGENT_MODEL_SERVER_ERRORS,
+                        label="Model server errors",
+                        yAxis="right",
+                        color=COLOURS["server"],
+                    ),
+                    m(sc.AGENT_MODEL_THROTTLES, label="Model throttles", yAxis="right", color=COLOURS["throttles"]),
                     m(sc.AGENT_INPUT_TOKENS, label="Input tokens", color=COLOURS["input"]),
                     m(sc.AGENT_OUTPUT_TOKENS, id="ao0", visible=False),
                     m(sc.AGENT_OUTPUT_TOKENS_LOWER, id="ao1", visible=False),
@@ -209,7 +220,14 @@ def agentcore_section(settings: Settings) -> Section:
             [
                 graph(f"AgentCore {label}: {title}", counts, region, period, y_label="Count"),
                 graph(f"AgentCore {label}: errors and throttles", failures, region, period, y_label="Count"),
-                graph(f"AgentCore {label}: latency p90 (ms)", [latency], region, period, stat="p90", y_label="Milliseconds"),
+                graph(
+                    f"AgentCore {label}: latency p90 (ms)",
+                    [latency],
+                    region,
+                    period,
+                    stat="p90",
+                    y_label="Milliseconds",
+                ),
             ]
         )
     return Section("agentcore", rows)

@@ -35,7 +35,8 @@ def knowledge_bases_section(settings: Settings) -> Section:
             [
                 text(
                     f"# Knowledge bases\n`{sc.KNOWLEDGE_BASES_NAMESPACE}` (managed knowledge bases), by knowledge base "
-                    "and operation. Errors and throttles are published only when they happen; throttles are not errors.",
+                    "and operation. Errors and throttles are published only when they happen; throttles are not "
+                    "errors.",
                     height=1,
                 )
             ],
@@ -128,7 +129,8 @@ def mantle_section(settings: Settings) -> Section:
             [
                 text(
                     f"# bedrock-mantle (OpenAI/Anthropic-compatible endpoint)\n`{sc.MANTLE_NAMESPACE}`, by `Model` "
-                    f"and `Project`. This traffic never appears in `AWS/Bedrock` or in the model sections. {MANTLE_GAPS}",
+                    f"and `Project`. This traffic never appears in `AWS/Bedrock` or in the model sections. "
+                    f"{MANTLE_GAPS}",
                     height=3,
                 )
             ],
@@ -184,7 +186,7 @@ def mantle_section(settings: Settings) -> Section:
 
 def surface_sections(settings: Settings, extras: Extras) -> list[Section]:
     """The sections ``llm-monitor:surfaces`` turns on, in a fixed order (none by default)."""
-    from llm_monitor.dashboard.agents import agents_section, agentcore_section
+    from llm_monitor.dashboard.agents import agentcore_section, agents_section
     from llm_monitor.dashboard.guardrail_depth import guardrail_depth_section
 
     surfaces = settings.surfaces

@@ -251,7 +251,9 @@ def delivery(store: MetricStore, minute: int, records: int, failing: float, rng:
 APPLY_GUARDRAIL = (("Operation", "ApplyGuardrail"),)
 
 
-def guardrail_profile(profile: GuardrailProfile, events: Iterable[Event], minute: int) -> tuple[GuardrailProfile, float]:
+def guardrail_profile(
+    profile: GuardrailProfile, events: Iterable[Event], minute: int
+) -> tuple[GuardrailProfile, float]:
     """The guardrail traffic in force at ``minute`` (stack-wide events), and its latency factor."""
     slow = 1.0
     update: dict[str, float] = {}
@@ -299,10 +301,14 @@ def guardrails(
         (cat.GUARDRAIL_INVOCATIONS_INTERVENED, intervened),
     ):
         if value or zero:
-            store.put(metric_key(metric.namespace, metric.name, APPLY_GUARDRAIL), minute, Datapoint.counted(float(value)))
+            store.put(
+                metric_key(metric.namespace, metric.name, APPLY_GUARDRAIL), minute, Datapoint.counted(float(value))
+            )
     if ok:
         jitter = 1.0 if rng is None else math.exp(profile.noise * rng.gauss(0, 1))
         spread = profile.latency_ms
         latency = Datapoint.distributed(ok, spread.p50 * slow * jitter, _sigma(spread))
-        key = metric_key(cat.GUARDRAIL_INVOCATION_LATENCY.namespace, cat.GUARDRAIL_INVOCATION_LATENCY.name, APPLY_GUARDRAIL)
+        key = metric_key(
+            cat.GUARDRAIL_INVOCATION_LATENCY.namespace, cat.GUARDRAIL_INVOCATION_LATENCY.name, APPLY_GUARDRAIL
+        )
         store.put(key, minute, latency)
