@@ -16,7 +16,10 @@ leaves an alarm in INSUFFICIENT_DATA), so the value here only labels axes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
+
+from llm_monitor.catalogue_surfaces import SURFACE_METRICS
+from llm_monitor.metric import Metric
 
 RUNTIME_NAMESPACE = "AWS/Bedrock"
 GUARDRAILS_NAMESPACE = "AWS/Bedrock/Guardrails"
@@ -26,30 +29,6 @@ MODEL_ID = "ModelId"
 BY_MODEL: tuple[str, ...] = (MODEL_ID,)
 #: Published "across all model IDs": the invocation-logging delivery metrics carry no dimension.
 NO_DIMENSIONS: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Metric:
-    """One CloudWatch metric as AWS publishes it."""
-
-    namespace: str
-    name: str
-    unit: str
-    """CloudWatch StandardUnit (``Count``, ``Milliseconds``)."""
-    dimension_sets: tuple[tuple[str, ...], ...]
-    """Every combination of dimension names the metric is published with."""
-    statistics: tuple[str, ...]
-    """Statistics that make sense for this metric, most useful first."""
-    description: str
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.namespace, self.name)
-
-    def has_dimensions(self, names: tuple[str, ...] | list[str]) -> bool:
-        """True when the metric is published with exactly this set of dimension names."""
-        wanted = sorted(names)
-        return any(sorted(s) == wanted for s in self.dimension_sets)
 
 
 _COUNT_STATS = ("Sum", "SampleCount", "Maximum")
@@ -205,7 +184,16 @@ def _guardrail(name: str, unit: str, stats: tuple[str, ...], description: str) -
     return Metric(GUARDRAILS_NAMESPACE, name, unit, _GUARDRAIL_DIMENSION_SETS, stats, description)
 
 
-GUARDRAIL_INVOCATIONS = _guardrail("Invocations", "Count", _COUNT_STATS, "Guardrail evaluations requested.")
+# The same name counts InvokeAutomatedReasoningCheck requests, per policy ARN and version (the guide's
+# "Invocations (AutomatedReasoning)" row): one metric, one more dimension set.
+GUARDRAIL_INVOCATIONS = Metric(
+    GUARDRAILS_NAMESPACE,
+    "Invocations",
+    "Count",
+    (*_GUARDRAIL_DIMENSION_SETS, ("PolicyArn", "PolicyVersion")),
+    _COUNT_STATS,
+    "Guardrail evaluations requested (and, per automated-reasoning policy, automated-reasoning checks).",
+)
 GUARDRAIL_INVOCATION_LATENCY = _guardrail(
     "InvocationLatency", "Milliseconds", _LATENCY_STATS, "Guardrail evaluation latency."
 )
@@ -243,7 +231,11 @@ NOTIFICATIONS_FAILED = Metric(
     "Messages SNS failed to deliver to the topic's subscribers (after its retries).",
 )
 
-ALL_METRICS: tuple[Metric, ...] = RUNTIME_METRICS + DELIVERY_METRICS + GUARDRAIL_METRICS + (NOTIFICATIONS_FAILED,)
+# The other Bedrock surfaces (agents, AgentCore, knowledge bases, batch, bedrock-mantle and the
+# guardrails' automated-reasoning checks) are catalogued in ``catalogue_surfaces.py``.
+ALL_METRICS: tuple[Metric, ...] = (
+    RUNTIME_METRICS + DELIVERY_METRICS + GUARDRAIL_METRICS + SURFACE_METRICS + (NOTIFICATIONS_FAILED,)
+)
 
 CATALOGUE: dict[tuple[str, str], Metric] = {m.key: m for m in ALL_METRICS}
 

@@ -98,3 +98,78 @@ def test_lookup_finds_by_namespace_and_name_and_rejects_unknown() -> None:
 def test_dimension_match_ignores_order_but_not_membership() -> None:
     assert cat.OUTPUT_IMAGE_COUNT.has_dimensions(["ImageSize", "ModelId", "BucketedStepSize"])
     assert not cat.OUTPUT_IMAGE_COUNT.has_dimensions(["ModelId"])
+
+
+# Bedrock's other surfaces, written out from AWS's pages (sources in catalogue_surfaces.py), independently
+# of the catalogue: {namespace: {metric: unit}}.
+DOCUMENTED_SURFACES = {
+    "AWS/Bedrock/Agents": {
+        "InvocationCount": "Count",
+        "TotalTime": "Milliseconds",
+        "TTFT": "Milliseconds",
+        "InvocationThrottles": "Count",
+        "InvocationServerErrors": "Count",
+        "InvocationClientErrors": "Count",
+        "ModelLatency": "Milliseconds",
+        "ModelInvocationCount": "Count",
+        "ModelInvocationThrottles": "Count",
+        "ModelInvocationClientErrors": "Count",
+        "ModelInvocationServerErrors": "Count",
+        "InputTokenCount": "Count",
+        # The metric table's spelling and the dimension table's: both catalogued.
+        "outputTokenCount": "Count",
+        "OutputTokenCount": "Count",
+    },
+    "Bedrock-AgentCore": {
+        "Invocations": "Count",
+        "Sessions": "Count",
+        "Throttles": "Count",
+        "SystemErrors": "Count",
+        "UserErrors": "Count",
+        "Latency": "Milliseconds",
+    },
+    "AWS/Bedrock/KnowledgeBases": {
+        "Invocations": "Count",
+        "ClientErrors": "Count",
+        "ServerErrors": "Count",
+        "Throttles": "Count",
+    },
+    "AWS/Bedrock/Batch": {
+        "NumberOfRecordsPendingProcessing": "Count",
+        "NumberOfTokensPendingProcessing": "Count",
+        "NumberOfInputTokensProcessedPerMinute": "Count",
+        "NumberOfOutputTokensProcessedPerMinute": "Count",
+    },
+    "AWS/BedrockMantle": {
+        "Inferences": "Count",
+        "InferenceClientErrors": "Count",
+        "TotalInputTokens": "Count",
+        "TotalOutputTokens": "Count",
+    },
+    "AWS/Bedrock/Guardrails": {"FindingCounts": "Count", "TotalFindings": "Count", "Latency": "Milliseconds"},
+}
+
+
+def test_every_documented_surface_metric_is_catalogued_with_its_unit() -> None:
+    from llm_monitor import catalogue_surfaces as sc
+
+    catalogued: dict[str, dict[str, str]] = {}
+    for metric in sc.SURFACE_METRICS:
+        catalogued.setdefault(metric.namespace, {})[metric.name] = metric.unit
+    assert catalogued == DOCUMENTED_SURFACES
+    assert set(sc.AGENTCORE_NAMESPACES) == {"bedrock-agentcore", "Bedrock-AgentCore", "AWS/Bedrock-AgentCore"}
+
+
+def test_surface_dimensions_are_the_documented_sets() -> None:
+    from llm_monitor import catalogue_surfaces as sc
+
+    assert sc.AGENT_INVOCATION_COUNT.dimension_sets == (("Operation",), ("Operation", "AgentAliasArn", "ModelId"))
+    assert sc.AGENT_MODEL_LATENCY.has_dimensions(("Operation", "ModelId"))
+    assert not sc.AGENT_TTFT.has_dimensions(("Operation", "ModelId"))
+    for metric in sc.MANTLE_METRICS:
+        assert metric.dimension_sets == ((), ("Project",), ("Model",), ("Model", "Project"))
+        assert not metric.has_dimensions(("ModelId",))
+    for metric in sc.BATCH_METRICS:
+        assert metric.dimension_sets == (("ModelId",),)
+    # Automated-reasoning checks count under the guardrails' own Invocations, per policy.
+    assert cat.GUARDRAIL_INVOCATIONS.has_dimensions(("PolicyArn", "PolicyVersion"))

@@ -20,6 +20,7 @@ import pytest
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 from llm_monitor import catalogue as cat
+from llm_monitor import catalogue_surfaces as sc
 from llm_monitor.catalogue import Metric
 from tests import aws_constraints as ac
 from tests.aws_constraints import layout_errors, schema_errors
@@ -47,6 +48,8 @@ class Reference:
 
 
 _SEARCH = re.compile(r"SEARCH\(\s*'((?:[^'\\]|\\.)*)'\s*,\s*'([^']+)'")
+#: The dimensions of a SEARCH by ``Namespace="..."`` rather than by an exact {schema}: any set.
+ANY_DIMENSIONS = ("*",)
 
 
 def widget_references(body: dict[str, Any], dashboard: str) -> Iterator[Reference]:
@@ -69,6 +72,10 @@ def expression_references(expression: str, where: str) -> Iterator[Reference]:
         query, stat = match.groups()
         schema = re.match(r"\{([^}]*)\}", query)
         metric = re.search(r'MetricName\s*=\s*"([^"]+)"', query)
+        namespace_only = re.match(r'Namespace\s*=\s*"([^"]+)"', query)
+        if namespace_only and metric:
+            yield Reference(where, namespace_only.group(1), metric.group(1), ANY_DIMENSIONS, stat)
+            continue
         if not schema or not metric:
             yield Reference(where, "?", f"SEARCH without a {{schema}} and MetricName: {query}", (), stat)
             continue
@@ -133,9 +140,11 @@ def catalogue_problems(resources: list[dict[str, Any]]) -> list[str]:
             published[(t["namespace"], t["name"], dims)] = metric
     for ref in references(resources):
         label = f"{ref.where}: {ref.namespace}/{ref.name} with dimensions {ref.dimensions}"
-        known = cat.CATALOGUE.get((ref.namespace, ref.name))
+        # AgentCore's namespace is a setting; every spelling AWS's sources give is catalogued under one.
+        namespace = sc.AGENTCORE_NAMESPACE if ref.namespace in sc.AGENTCORE_NAMESPACES else ref.namespace
+        known = cat.CATALOGUE.get((namespace, ref.name))
         if known is not None:
-            if not known.has_dimensions(ref.dimensions):
+            if ref.dimensions != ANY_DIMENSIONS and not known.has_dimensions(ref.dimensions):
                 problems.append(f"{label}: AWS publishes it only with {known.dimension_sets}")
                 continue
         else:
@@ -341,6 +350,18 @@ CATALOGUE_BREAKS: dict[str, tuple[list[dict[str, Any]], str]] = {
     ),
     "SEARCH on an unpublished dimension set": (
         [_dashboard([{"expression": SEARCH.format(dims="ModelId,Operation", name="Invocations"), "id": "s"}])],
+        "AWS publishes it only with",
+    ),
+    "namespace SEARCH of an uncatalogued metric": (
+        [_dashboard([{"expression": "SEARCH('Namespace=\"Bedrock-AgentCore\" MetricName=\"Sessionz\"', 'Sum', 60)"}])],
+        "neither a catalogued AWS metric",
+    ),
+    "AgentCore metric under a namespace no AWS source gives": (
+        [_dashboard([{"expression": "SEARCH('Namespace=\"AgentCore\" MetricName=\"Sessions\"', 'Sum', 60)"}])],
+        "neither a catalogued AWS metric",
+    ),
+    "agent alias series without its model": (
+        [_dashboard(["AWS/Bedrock/Agents", "InvocationCount", "Operation", "InvokeAgent", "AgentAliasArn", "a"])],
         "AWS publishes it only with",
     ),
     "SEARCH without MetricName": (

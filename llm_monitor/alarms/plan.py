@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from llm_monitor.alarms import errors, latency, spend, traffic
 from llm_monitor.alarms.context import Annotations, ModelContext
+from llm_monitor.alarms.rollup import roll_up
 from llm_monitor.alarms.specs import (
     AlarmSpec,
     CompositeAlarmSpec,
@@ -24,6 +25,7 @@ from llm_monitor.alarms.specs import (
     alarm_name,
 )
 from llm_monitor.alarms.stack import stack_alarms
+from llm_monitor.alarms.surfaces import surface_alarms
 from llm_monitor.aws import ACCOUNT_ID_TOKEN, alarm_arn
 from llm_monitor.config import Settings
 from llm_monitor.dashboard import Dashboard
@@ -121,13 +123,24 @@ def build_alarms(settings: Settings, *, project: str, stack: str) -> AlarmPlan:
     for model in settings.models:
         context = ModelContext(settings, model, prefix, rules.for_model(model.alarms))
         model_specs = [s for s in (build(context) for build in MODEL_ALARMS) if s is not None]
-        paging = [s for s in model_specs if s.urgency == "page"]
-        if rules.health.enabled and paging:
-            composites.append(_health(prefix, model.name, paging))
-            model_specs = [replace(s, actions=False) if s.urgency == "page" else s for s in model_specs]
+        model_specs, rollup = roll_up(
+            prefix,
+            model.name,
+            model.name,
+            model_specs,
+            enabled=rules.health.enabled,
+            model=model.name,
+            where="The model's section of the dashboard shows every graph with its thresholds.",
+        )
+        composites += [rollup] if rollup else []
         specs += model_specs
         annotations |= context.annotations  # keyed by model name: no two models share a key
     specs += stack_alarms(settings, prefix)
+    # Guardrails and batch inference (llm-monitor:surfaces), with their own roll-ups when they page.
+    surface_specs, surface_rollups, surface_lines = surface_alarms(settings, prefix)
+    specs += surface_specs
+    composites += surface_rollups
+    annotations |= surface_lines
     names = Counter([s.name for s in specs] + [c.name for c in composites])
     duplicates = sorted(n for n, count in names.items() if count > 1)
     if duplicates:
@@ -139,18 +152,4 @@ def build_alarms(settings: Settings, *, project: str, stack: str) -> AlarmPlan:
         tuple(composites),
         annotations,
         tuple(settings.notifications.topic_arns),
-    )
-
-
-def _health(prefix: str, model: str, paging: Sequence[MetricAlarmSpec]) -> CompositeAlarmSpec:
-    kinds = ", ".join(s.kind for s in paging)
-    return CompositeAlarmSpec(
-        key=f"{model}-health",
-        name=alarm_name(prefix, f"{model}-health"),
-        children=tuple(s.name for s in paging),
-        model=model,
-        meaning=f"{model}: at least one of its paging alarms is in ALARM ({kinds}). This one page covers "
-        "all of them until every one is OK again.",
-        check_first="The alarm named in the notification's TriggeringChildren; its description says what to "
-        "check. The model's section of the dashboard shows every graph with its thresholds.",
     )

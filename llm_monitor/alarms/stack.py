@@ -34,7 +34,7 @@ def stack_alarms(settings: Settings, prefix: str) -> list[MetricAlarmSpec]:
     if rule.enabled:
         for app in rule.names:
             specs.append(
-                _stack_spec(
+                stack_spec(
                     f"app-{app}-error-rate",
                     "application-error-rate",
                     prefix,
@@ -51,7 +51,7 @@ def stack_alarms(settings: Settings, prefix: str) -> list[MetricAlarmSpec]:
     return specs
 
 
-def _stack_spec(
+def stack_spec(
     key: str, kind: str, prefix: str, rule: AlarmRule, text: tuple[str, str, str], subject: str, **fields: object
 ) -> MetricAlarmSpec:
     condition, consequence, check_first = text
@@ -73,7 +73,7 @@ def _stack_spec(
 def _delivery_failures(prefix: str, settings: Settings) -> MetricAlarmSpec:
     rule = settings.alarms.log_delivery_failures
     metric = cat.LOGS_CLOUDWATCH_DELIVERY_FAILURE
-    return _stack_spec(
+    return stack_spec(
         "invocation-log-delivery-failures",
         "invocation-log-delivery-failures",
         prefix,
@@ -119,7 +119,7 @@ def _delivery_stopped(prefix: str, settings: Settings) -> MetricAlarmSpec:
     shown = ", ".join(m.name for m in watched) + (
         " (the first 9 models)" if len(settings.models) > len(watched) else ""
     )
-    return _stack_spec(
+    return stack_spec(
         "invocation-log-delivery-stopped",
         "invocation-log-delivery-stopped",
         prefix,
@@ -142,7 +142,7 @@ def _notification_failures(prefix: str, settings: Settings) -> MetricAlarmSpec:
     rule = settings.alarms.notification_failures
     metric = cat.NOTIFICATIONS_FAILED
     topic = alarm_topic_name(prefix)
-    return _stack_spec(
+    return stack_spec(
         "notification-failures",
         "notification-failures",
         prefix,

@@ -20,6 +20,7 @@ from llm_monitor.config.errors import ConfigError, Problem
 from llm_monitor.config.logs import LogSettings, log_group_name_problems
 from llm_monitor.config.models import ModelSettings
 from llm_monitor.config.notifications import NotificationSettings, notification_problems
+from llm_monitor.config.surfaces import SurfaceSettings
 from llm_monitor.config.tags import tag_problems
 
 NAMESPACE = "llm-monitor"
@@ -36,6 +37,7 @@ SECTIONS: dict[str, Any] = {
     "logs": LogSettings,
     "tags": dict[str, str],
     "accountWideOnly": StrictBool,
+    "surfaces": SurfaceSettings,
 }
 _REQUIRED = ("models",)
 
@@ -54,6 +56,9 @@ class Settings:
     account_wide_only: bool = False
     """The stack watches the account as a whole (the account overview and the logs) and lists no
     model: an empty ``models`` list is then intended rather than a mistake."""
+    surfaces: SurfaceSettings = field(default_factory=SurfaceSettings)
+    """Bedrock's surfaces beyond the models (agents, AgentCore, knowledge bases, batch, bedrock-mantle,
+    guardrails in depth), each opt-in."""
 
 
 def parse_settings(raw: dict[str, Any], *, project: str | None = None, stack: str | None = None) -> Settings:

@@ -17,6 +17,7 @@ from llm_monitor.aws import dashboard_url, safe_name
 from llm_monitor.config import NAMESPACE, LimitError, Settings
 from llm_monitor.dashboard.account import guardrails_section, overview_section
 from llm_monitor.dashboard.model import model_section
+from llm_monitor.dashboard.surfaces import surface_sections
 from llm_monitor.dashboard.widgets import (
     COLOURS,
     GRID_COLUMNS,
@@ -139,6 +140,8 @@ def build_dashboards(settings: Settings, *, project: str, stack: str, extras: Ex
         first.append(Section("stack", extras.overview_rows))
     if settings.dashboard.guardrails:
         first.append(guardrails_section(settings))
+    # Bedrock's other surfaces (llm-monitor:surfaces), each only when turned on.
+    first += surface_sections(settings, extras)
     sections = [model_section(m, settings, extras) for m in settings.models]
     pages = paginate(first, sections, max_models=settings.dashboard.max_models_per_dashboard, reserve=1)
     names = dashboard_names(settings.dashboard.name_prefix or project, stack, settings.region, len(pages))

@@ -120,7 +120,8 @@ def _test(args: argparse.Namespace) -> int:
     failed = [v for v in verdicts if not v.passed]
     for verdict in verdicts:
         if args.quiet and verdict.passed:
-            print(f"PASS {verdict.run.scenario.name} on {verdict.run.stack}")
+            status = "N/A " if verdict.not_applicable else "PASS"
+            print(f"{status} {verdict.run.scenario.name} on {verdict.run.stack}")
         else:
             print(timeline(verdict) + "\n")
     if failed:

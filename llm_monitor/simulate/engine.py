@@ -29,7 +29,16 @@ from llm_monitor.simulate.anomaly import NORMAL_DAYS, AnomalyModel, TrailingAnom
 from llm_monitor.simulate.metrics import Datapoint, MetricStore, metric_key
 from llm_monitor.simulate.scenario import Event, Profile, Scenario
 from llm_monitor.simulate.selectors import Selection
-from llm_monitor.simulate.traffic import Publisher, Readings, Target, delivery, draw, effective
+from llm_monitor.simulate.traffic import (
+    Publisher,
+    Readings,
+    Target,
+    delivery,
+    draw,
+    effective,
+    guardrail_profile,
+    guardrails,
+)
 
 MIN_WARM_UP = 30
 
@@ -132,6 +141,7 @@ def simulate(
             scenario.start,
             alarm_topic_name(plan.prefix),
         )
+        _guardrails(settings, scenario, store, start, seed, readings)
         if has_bands:
             # What the anomaly model learned: the expected traffic, and how a normal day wobbles around it.
             expected = generate(settings, profiles, [], start, scenario.duration, None, readings, scenario.start)
@@ -186,6 +196,18 @@ def generate(
             key = metric_key(cat.SNS_NAMESPACE, cat.NOTIFICATIONS_FAILED.name, [(cat.TOPIC_NAME, topic)])
             store.put(key, minute, Datapoint.counted(failed))
     return store
+
+
+def _guardrails(
+    settings: Settings, scenario: Scenario, store: MetricStore, start: int, seed: str, readings: Readings
+) -> None:
+    """Guardrail evaluations (stack-wide), on stacks that watch them (``llm-monitor:surfaces.guardrails``)."""
+    if not settings.surfaces.guardrails.enabled:
+        return
+    rng = random.Random(f"{seed}:guardrails")
+    for minute in range(start, scenario.duration):
+        profile, slow = guardrail_profile(scenario.guardrails, scenario.events, minute)
+        guardrails(store, minute, profile, slow, rng, readings)
 
 
 def _evaluate(

@@ -18,6 +18,10 @@ _EVENT_FIELDS = (
     "output_tokens",
     "invocation_log_delivery_failures",
     "notification_delivery_failures",
+    "guardrail_client_errors",
+    "guardrail_server_errors",
+    "guardrail_interventions",
+    "guardrail_latency",
 )
 
 
@@ -42,6 +46,8 @@ def timeline(verdict: Verdict) -> str:
     run = verdict.run
     scenario = run.scenario
     status = "PASS" if verdict.passed else "FAIL"
+    if verdict.not_applicable:
+        return f"N/A  {verdict.run.scenario.name} on {verdict.run.stack}: {verdict.not_applicable}"
     start = scenario.start.strftime("%a %Y-%m-%d %H:%M UTC")
     lines = [f"{status} {scenario.name} on {run.stack} ({scenario.duration} min from {start})"]
     if scenario.description:
@@ -108,6 +114,9 @@ def markdown(verdicts: Sequence[Verdict]) -> str:
             run = verdict.run
             page, email = first_delay(run, page=True), first_delay(run, page=False)
             summary = run.scenario.description.strip().splitlines()[0] if run.scenario.description else ""
+            if verdict.not_applicable:
+                lines.append(f"| `{run.scenario.name}` | {summary} | | | | | n/a ({verdict.not_applicable}) |")
+                continue
             lines.append(
                 f"| `{run.scenario.name}` | {summary} "
                 f"| {'—' if page is None else page} | {'—' if email is None else email} "

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BeforeValidator, Field, ValidationError, field_validator, model_validator
@@ -126,6 +126,23 @@ class Profile(Section):
         return factor
 
 
+class GuardrailProfile(Section):
+    """Guardrail evaluations per minute in the Region (``ApplyGuardrail``, and guardrails on model calls).
+
+    Published only on stacks that turn on ``llm-monitor:surfaces.guardrails``; the defaults are a
+    healthy day.
+    """
+
+    requests: Positive = 30
+    client_errors: Share = 0.002
+    server_errors: Share = 0.0005
+    throttles: Share = 0.0
+    interventions: Share = 0.05
+    """Share of successful evaluations in which a guardrail intervened."""
+    latency_ms: Spread = Spread(p50=250, p90=600)
+    noise: Share = 0.1
+
+
 def hour_range(key: str) -> set[int]:
     """``"20-7"`` → {20, 21, 22, 23, 0, ..., 6}; ``"9"`` → {9}."""
     match = re.fullmatch(r"(\d{1,2})(?:-(\d{1,2}))?", key)
@@ -176,10 +193,16 @@ class Event(Section):
     """Bedrock stops writing records here at all: logging switched off, or another stack took it over (stack-wide)."""
     notification_delivery_failures: Positive | None = None
     """Notifications the alarm topic fails to deliver per minute (a subscriber rejecting them; stack-wide)."""
+    guardrail_client_errors: Share | None = None
+    """Share of guardrail evaluations that fail with a 4xx (stack-wide, like every guardrail_ field)."""
+    guardrail_server_errors: Share | None = None
+    guardrail_interventions: Share | None = None
+    guardrail_latency: str | None = None
+    """Multiplier of guardrail latency, ``x5``."""
     pulse: Pulse | None = None
     """On and off in turns (flapping): the change holds for ``minutes`` of ``every`` minutes."""
 
-    @field_validator("requests", "latency", "output_tokens", mode="before")
+    @field_validator("requests", "latency", "output_tokens", "guardrail_latency", mode="before")
     @classmethod
     def _multiplier(cls, value: Any) -> Any:
         if isinstance(value, str) and not _MULTIPLIER.fullmatch(value):
@@ -263,6 +286,11 @@ class Scenario(Section):
     duration: int = Field(default=180, ge=10, le=10_080)
     """Minutes simulated after the alarms' warm-up."""
     seed: str | None = None
+    surfaces: list[Literal["guardrails"]] = Field(default_factory=list)
+    """Surfaces (``llm-monitor:surfaces``) whose alarms the scenario exercises: it runs only on stacks that
+    turn them on, and is reported as not applicable elsewhere."""
+    guardrails: GuardrailProfile = GuardrailProfile()
+    """Guardrail evaluations, on stacks with the guardrails surface."""
     traffic: dict[str | int, Profile] = Field(default_factory=dict)
     """``default`` for every model, then selectors for single models (their fields win)."""
     events: list[Event] = Field(default_factory=list)

@@ -30,7 +30,7 @@ from statistics import NormalDist
 
 from llm_monitor import catalogue as cat
 from llm_monitor.simulate.metrics import Datapoint, MetricStore, metric_key
-from llm_monitor.simulate.scenario import Event, Profile, Spread, multiplier
+from llm_monitor.simulate.scenario import Event, GuardrailProfile, Profile, Spread, multiplier
 
 _Z90 = NormalDist().inv_cdf(0.9)
 
@@ -245,3 +245,70 @@ def delivery(store: MetricStore, minute: int, records: int, failing: float, rng:
     ):
         if value:
             store.put(metric_key(metric.namespace, metric.name), minute, Datapoint.counted(float(value)))
+
+
+#: The guardrail series the guardrail alarms read: every evaluation in the Region.
+APPLY_GUARDRAIL = (("Operation", "ApplyGuardrail"),)
+
+
+def guardrail_profile(
+    profile: GuardrailProfile, events: Iterable[Event], minute: int
+) -> tuple[GuardrailProfile, float]:
+    """The guardrail traffic in force at ``minute`` (stack-wide events), and its latency factor."""
+    slow = 1.0
+    update: dict[str, float] = {}
+    for event in events:
+        if not event.active(minute):
+            continue
+        for field in ("client_errors", "server_errors", "interventions"):
+            value = getattr(event, f"guardrail_{field}")
+            if value is not None:
+                update[field] = value
+        slow *= multiplier(event.guardrail_latency)
+    return (profile.model_copy(update=update) if update else profile), slow
+
+
+def guardrails(
+    store: MetricStore,
+    minute: int,
+    profile: GuardrailProfile,
+    slow: float,
+    rng: random.Random | None,
+    readings: Readings,
+) -> None:
+    """One minute of guardrail evaluations, published as Bedrock publishes its runtime metrics: throttled
+    evaluations count only as throttles, errors also in Invocations (or not, under the other reading),
+    interventions and latency come from successful evaluations, and nothing at all in an empty minute."""
+    if rng is None:
+        attempts = round(profile.requests)
+    else:
+        attempts = _poisson(rng, profile.requests * max(0.0, 1 + profile.noise * rng.gauss(0, 1)))
+    throttled = _binomial(rng, attempts, profile.throttles)
+    accepted = attempts - throttled
+    client = _binomial(rng, accepted, profile.client_errors)
+    server = _binomial(rng, accepted - client, profile.server_errors)
+    ok = accepted - client - server
+    intervened = _binomial(rng, ok, profile.interventions)
+    if not attempts:
+        return
+    zero = readings.zero_counts
+    invocations = accepted if readings.invocations_include_errors else ok
+    for metric, value in (
+        (cat.GUARDRAIL_INVOCATIONS, invocations),
+        (cat.GUARDRAIL_CLIENT_ERRORS, client),
+        (cat.GUARDRAIL_SERVER_ERRORS, server),
+        (cat.GUARDRAIL_THROTTLES, throttled),
+        (cat.GUARDRAIL_INVOCATIONS_INTERVENED, intervened),
+    ):
+        if value or zero:
+            store.put(
+                metric_key(metric.namespace, metric.name, APPLY_GUARDRAIL), minute, Datapoint.counted(float(value))
+            )
+    if ok:
+        jitter = 1.0 if rng is None else math.exp(profile.noise * rng.gauss(0, 1))
+        spread = profile.latency_ms
+        latency = Datapoint.distributed(ok, spread.p50 * slow * jitter, _sigma(spread))
+        key = metric_key(
+            cat.GUARDRAIL_INVOCATION_LATENCY.namespace, cat.GUARDRAIL_INVOCATION_LATENCY.name, APPLY_GUARDRAIL
+        )
+        store.put(key, minute, latency)
