@@ -53,6 +53,15 @@ def test_a_failing_expectation_exits_1_with_a_picture_of_what_happened(tmp_path:
     assert "0 of 2 scenario runs passed." in done.stdout
 
 
+def test_scenarios_a_stack_cannot_run_are_counted_apart(tmp_path: Path) -> None:
+    storm = write(tmp_path, "storm", {**STORM, "expect": [{"pages": 1}]})
+    guarded = write(tmp_path, "guarded", {**STORM, "surfaces": ["guardrails"], "expect": [{"pages": 0}]})
+    done = run_cli("test-alarms", str(storm), str(guarded), "--stack", "dev", "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert "N/A  guarded on dev" in done.stdout
+    assert "1 of 1 scenario runs passed (1 not applicable" in done.stdout
+
+
 def test_a_bad_scenario_file_exits_2_naming_the_key(tmp_path: Path) -> None:
     path = write(tmp_path, "bad", {**STORM, "events": [{"from": 5, "serverErrors": 30}]})
     done = run_cli("test-alarms", str(path))

@@ -135,7 +135,10 @@ def _test(args: argparse.Namespace) -> int:
     if args.report:
         args.report.parent.mkdir(parents=True, exist_ok=True)
         args.report.write_text(markdown(verdicts), encoding="utf-8")
-    print(f"{len(verdicts) - len(failed)} of {len(verdicts)} scenario runs passed.")
+    skipped = sum(1 for v in verdicts if v.not_applicable)
+    ran = len(verdicts) - skipped
+    note = f" ({skipped} not applicable: the stack lacks what they exercise)" if skipped else ""
+    print(f"{ran - len(failed)} of {ran} scenario runs passed{note}.")
     return 1 if failed else 0
 
 
