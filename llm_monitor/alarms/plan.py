@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from llm_monitor import catalogue as cat
-from llm_monitor.alarms import errors, latency, spend, traffic
+from llm_monitor.alarms import errors, latency, quotas, spend, tiers, traffic
 from llm_monitor.alarms.context import Annotations, ModelContext
 from llm_monitor.alarms.specs import ABOVE, AT_OR_ABOVE, AlarmSpec, CompositeAlarmSpec, MetricAlarmSpec, window
 from llm_monitor.aws import ACCOUNT_ID_TOKEN, alarm_arn
@@ -38,10 +38,13 @@ MODEL_ALARMS: tuple[Callable[[ModelContext], MetricAlarmSpec | None], ...] = (
     errors.throttles,
     errors.throttle_rate,
     traffic.traffic_loss,
-    spend.quota,
+    quotas.quota,
+    quotas.daily_quota,
     spend.cost,
     traffic.invocation_anomaly,
     latency.output_tokens_per_second,
+    tiers.flex_latency,
+    tiers.reserved_overflow,
 )
 
 

@@ -7,7 +7,8 @@ import json
 import re
 import types
 import typing
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import BaseModel, StrictBool, TypeAdapter, ValidationError
@@ -20,6 +21,7 @@ from llm_monitor.config.errors import ConfigError, Problem
 from llm_monitor.config.logs import LogSettings, log_group_name_problems
 from llm_monitor.config.models import ModelSettings
 from llm_monitor.config.notifications import NotificationSettings, notification_problems
+from llm_monitor.config.prices import ModelPrices, price_problems, with_prices
 from llm_monitor.config.tags import tag_problems
 
 NAMESPACE = "llm-monitor"
@@ -30,6 +32,7 @@ REGION_PATTERN = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]")
 # hide the problems of another.
 SECTIONS: dict[str, Any] = {
     "models": list[ModelSettings],
+    "prices": list[ModelPrices],
     "dashboard": DashboardSettings,
     "alarms": AlarmSettings,
     "notifications": NotificationSettings,
@@ -54,6 +57,24 @@ class Settings:
     account_wide_only: bool = False
     """The stack watches the account as a whole (the account overview and the logs) and lists no
     model: an empty ``models`` list is then intended rather than a mistake."""
+    prices: tuple[ModelPrices, ...] = ()
+    """Standard prices by foundation model, for models without their own (already applied to ``models``)."""
+
+    def with_profiles(self, resolved: Mapping[str, tuple[str, str]]) -> Settings:
+        """These settings once application inference profiles are looked up: ``resolved`` maps a
+        model's name to the foundation model behind its profile and the quota its calls draw on
+        (``config.profiles.profile_model``). A typed ``quotaScope`` wins; prices follow the model."""
+        models = []
+        for model in self.models:
+            profile = model.application_inference_profile
+            if model.name in resolved and profile is not None:
+                foundation, scope = resolved[model.name]
+                update: dict[str, Any] = {"application_inference_profile": profile.model_copy(update={"model": foundation})}
+                if model.quota_scope is None:
+                    update["quota_scope"] = scope
+                model = model.model_copy(update=update)
+            models.append(model)
+        return replace(self, models=with_prices(models, self.prices))
 
 
 def parse_settings(raw: dict[str, Any], *, project: str | None = None, stack: str | None = None) -> Settings:
@@ -81,6 +102,7 @@ def parse_settings(raw: dict[str, Any], *, project: str | None = None, stack: st
         except ValidationError as exc:
             problems += [_problem(key, annotation, e) for e in exc.errors()]
     problems += _duplicates(_decode(raw.get(prefix + "models")))
+    problems += price_problems(values.get("prices", []), NAMESPACE)
     problems += tag_problems(values.get("tags", {}), NAMESPACE)
     problems += _scope_problems(values, switch_given=prefix + "accountWideOnly" in raw)
     if "logs" in values:
@@ -97,7 +119,8 @@ def parse_settings(raw: dict[str, Any], *, project: str | None = None, stack: st
         problems += notification_problems(values["notifications"], region, NAMESPACE)
     if problems:
         raise ConfigError(problems)
-    return Settings(region=region, models=tuple(values.pop("models")), **values)
+    prices = tuple(values.pop("prices", ()))
+    return Settings(region=region, models=with_prices(values.pop("models"), prices), prices=prices, **values)
 
 
 def _decode(value: Any) -> Any:
