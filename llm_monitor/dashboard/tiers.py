@@ -12,7 +12,7 @@ from typing import Any
 
 from llm_monitor import catalogue as cat
 from llm_monitor.config.models import ModelSettings
-from llm_monitor.dashboard.widgets import Widget, expression, graph, metric_entry
+from llm_monitor.dashboard.widgets import Widget, expression, graph, metric_entry, search
 from llm_monitor.mathexpr import per_minute
 from llm_monitor.pricing import served_pairs, tier_adjustments, tier_dimensions, tier_label
 
@@ -57,11 +57,16 @@ def tier_row(
             for i, (req, served) in enumerate(pairs)
         ]
 
+    # The launch revision of the service-tiers page put the tier metrics "under model-id+priority and
+    # model-id+flex"; if that is a ModelId value with the tier appended, this SEARCH shows it (nothing
+    # otherwise). The alarms follow the current revision's dimensions.
+    older = " OR ".join(f'ModelId="{model.id}+{t}"' for t in model.tiers if t != "default")
     requests = graph(
         "Requests by service tier (per minute)",
         [
             *series(cat.INVOCATIONS, "ti", "Sum", visible=False),
             *[expression(per_minute(f"ti{i}"), f"tim{i}", _pair(*pair)) for i, pair in enumerate(pairs)],
+            expression(search(cat.INVOCATIONS, cat.BY_MODEL, "Sum", period, f"({older})"), "older", ""),
         ],
         region,
         period,

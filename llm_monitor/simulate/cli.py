@@ -119,7 +119,9 @@ def _test(args: argparse.Namespace) -> int:
             verdicts.append(judge(_simulate(path, scenario, stack), stack.settings))
     failed = [v for v in verdicts if not v.passed]
     for verdict in verdicts:
-        if args.quiet and verdict.passed:
+        if verdict.run.not_applicable:
+            print(timeline(verdict))
+        elif args.quiet and verdict.passed:
             print(f"PASS {verdict.run.scenario.name} on {verdict.run.stack}")
         else:
             print(timeline(verdict) + "\n")
@@ -134,7 +136,9 @@ def _test(args: argparse.Namespace) -> int:
     if args.report:
         args.report.parent.mkdir(parents=True, exist_ok=True)
         args.report.write_text(markdown(verdicts), encoding="utf-8")
-    print(f"{len(verdicts) - len(failed)} of {len(verdicts)} scenario runs passed.")
+    skipped = sum(1 for v in verdicts if v.run.not_applicable)
+    note = f" ({skipped} not applicable to their stack)" if skipped else ""
+    print(f"{len(verdicts) - len(failed)} of {len(verdicts)} scenario runs passed{note}.")
     return 1 if failed else 0
 
 

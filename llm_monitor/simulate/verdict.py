@@ -31,6 +31,8 @@ class Verdict:
 
 
 def judge(run: Run, settings: Settings) -> Verdict:
+    if run.not_applicable:
+        return Verdict(run, ())
     selection = Selection(settings, run.scenario.name)
     checks = [_check(run, selection, e, f"expect[{i}]") for i, e in enumerate(run.scenario.expect)]
     return Verdict(run, tuple(checks))
