@@ -91,7 +91,9 @@ def quota_lookups(settings: Settings) -> tuple[QuotaLookup, ...]:
     lookups = []
     for m in settings.models:
         if m.tokens_per_minute_quota_code is not None:
-            lookups.append(QuotaLookup(m.name, "tpm", m.tokens_per_minute_quota_code, _float(m.tokens_per_minute_quota)))
+            lookups.append(
+                QuotaLookup(m.name, "tpm", m.tokens_per_minute_quota_code, _float(m.tokens_per_minute_quota))
+            )
         if m.tokens_per_day_quota_code is not None:
             lookups.append(QuotaLookup(m.name, "tpd", m.tokens_per_day_quota_code, _float(m.daily_quota)))
         elif m.tokens_per_day_quota is None and m.tokens_per_minute_quota_code is not None:

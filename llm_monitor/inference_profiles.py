@@ -30,14 +30,6 @@ class ProfileSpec:
     description: str | None
     tags: dict[str, str]
 
-    def inputs(self) -> dict[str, object]:
-        inputs: dict[str, object] = {"name": self.name, "model_source": {"copy_from": self.copy_from}}
-        if self.description:
-            inputs["description"] = self.description
-        if self.tags:
-            inputs["tags"] = dict(self.tags)
-        return inputs
-
 
 def source_arn(copy_from: str, region: str) -> str:
     """``copyFrom`` as the ARN CreateInferenceProfile wants: a foundation model's has no account, a
@@ -70,6 +62,8 @@ def build_profiles(settings: Settings, *, project: str, stack: str) -> tuple[Pro
                 f"{NAMESPACE}:models[{index}].applicationInferenceProfile.create.name",
             )
         specs.append(
-            ProfileSpec(model.name, name, source_arn(create.copy_from, settings.region), create.description, create.tags)
+            ProfileSpec(
+                model.name, name, source_arn(create.copy_from, settings.region), create.description, create.tags
+            )
         )
     return tuple(specs)

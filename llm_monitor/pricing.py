@@ -4,7 +4,8 @@ The model's ModelId series count every tier's tokens; priced at the Standard pri
 spend if every token were Standard. Each declared tier then adds the difference its own prices
 make, on the tokens it served (the ``ModelId`` + ``ServiceTier`` + ``ResolvedServiceTier`` series):
 
-    spend = Σ_kind tokens(kind) × standard(kind) + Σ_tier Σ_kind tokens(kind, tier) × (price(kind, tier) − standard(kind))
+    spend = Σ_kind tokens(kind) × standard(kind)
+          + Σ_tier Σ_kind tokens(kind, tier) × (price(kind, tier) − standard(kind))
 
 so Priority tokens cost their premium, Flex tokens their discount, and tokens served from a
 reservation nothing (unless the reservation is given a per-token price). Requests that overflow a

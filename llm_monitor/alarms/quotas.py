@@ -84,7 +84,8 @@ def daily_quota(ctx: ModelContext) -> MetricAlarmSpec | None:
     metric = cat.ESTIMATED_TPM_QUOTA_USAGE
     label = daily_label(model.scope)
     ctx.line(
-        board.DAILY_QUOTA, f"Daily quota alarm: {rule.threshold:g}% of the {label.lower()}",
+        board.DAILY_QUOTA,
+        f"Daily quota alarm: {rule.threshold:g}% of the {label.lower()}",
         line_value(daily_operand(model, rule.threshold / 100)),
     )
     calendar = rule.window == "calendarDay"

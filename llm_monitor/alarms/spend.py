@@ -27,7 +27,14 @@ def cost(ctx: ModelContext) -> MetricAlarmSpec | None:
     adjustments = tier_adjustments(ctx.model)
     for adjustment in adjustments:
         queries += [
-            Query(s.id, f"{s.metric.name}, {adjustment.tier}", metric=s.metric, dimensions=s.dimensions, stat="Sum", period=p)
+            Query(
+                s.id,
+                f"{s.metric.name}, {adjustment.tier}",
+                metric=s.metric,
+                dimensions=s.dimensions,
+                stat="Sum",
+                period=p,
+            )
             for s in adjustment.series
         ]
     # Prices are per 1,000 tokens; the period's spend is scaled to one hour.

@@ -19,7 +19,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from llm_monitor.config import ConfigError, NAMESPACE, Problem, Settings
+from llm_monitor.config import NAMESPACE, ConfigError, Problem, Settings
 from llm_monitor.config.profiles import profile_model
 from llm_monitor.deployvalues import SERVICE_CODE, QuotaLookup
 

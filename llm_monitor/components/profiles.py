@@ -33,10 +33,13 @@ class ApplicationInferenceProfiles(pulumi.ComponentResource):
         account = pulumi.Output.from_input(args.account_id)
         self.ids = {}
         for spec in args.profiles:
-            inputs = spec.inputs()
-            inputs["model_source"] = {"copy_from": with_account(spec.copy_from, account)}
             profile = aws.bedrock.InferenceProfile(
-                f"{name}-{spec.model}", **inputs, opts=pulumi.ResourceOptions(parent=self)  # type: ignore[arg-type]
+                f"{name}-{spec.model}",
+                name=spec.name,
+                model_source={"copy_from": with_account(spec.copy_from, account)},
+                description=spec.description,
+                tags=spec.tags or None,
+                opts=pulumi.ResourceOptions(parent=self),
             )
             self.ids[spec.model] = profile.arn.apply(lambda arn: arn.rsplit("/", 1)[-1])
         self.register_outputs({"ids": self.ids})

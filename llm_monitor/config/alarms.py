@@ -198,7 +198,8 @@ MAX_ALARM_METRICS = 10
 
 def _cost_metrics(rules: AlarmSettings, model: ModelSettings, path: str) -> list[Problem]:
     """A tier-priced cost alarm that would read more metrics than an alarm may."""
-    from llm_monitor.pricing import alarm_metrics  # noqa: PLC0415 (the pricing module imports this package)
+    # Imported here: the pricing module imports this package.
+    from llm_monitor.pricing import alarm_metrics
 
     if not rules.cost.enabled or not model.priced or model.service_tiers is None:
         return []

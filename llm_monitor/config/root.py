@@ -69,7 +69,9 @@ class Settings:
             profile = model.application_inference_profile
             if model.name in resolved and profile is not None:
                 foundation, scope = resolved[model.name]
-                update: dict[str, Any] = {"application_inference_profile": profile.model_copy(update={"model": foundation})}
+                update: dict[str, Any] = {
+                    "application_inference_profile": profile.model_copy(update={"model": foundation})
+                }
                 if model.quota_scope is None:
                     update["quota_scope"] = scope
                 model = model.model_copy(update=update)

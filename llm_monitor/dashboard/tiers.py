@@ -28,9 +28,7 @@ def cost_adjustment_entries(model: ModelSettings, scale: str) -> list[list[Any]]
     (id ``t<tier>``), times ``scale`` (``*3600/PERIOD(tin)`` for USD per hour)."""
     entries: list[list[Any]] = []
     for adjustment in tier_adjustments(model):
-        entries += [
-            metric_entry(s.metric, s.dimensions, id=s.id, stat="Sum", visible=False) for s in adjustment.series
-        ]
+        entries += [metric_entry(s.metric, s.dimensions, id=s.id, stat="Sum", visible=False) for s in adjustment.series]
         usd = f"({adjustment.expression.removeprefix('+')})/1000{scale}"
         entries.append(expression(usd, adjustment.id, f"{adjustment.label} (USD)"))
     return entries
@@ -75,7 +73,9 @@ def tier_row(
     latency = graph(
         "Latency by service tier (p90, ms)",
         [
-            metric_entry(cat.INVOCATION_LATENCY, tier_dimensions(model, req, served), stat="p90", label=_pair(req, served))
+            metric_entry(
+                cat.INVOCATION_LATENCY, tier_dimensions(model, req, served), stat="p90", label=_pair(req, served)
+            )
             for req, served in pairs
         ],
         region,

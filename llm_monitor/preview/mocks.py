@@ -124,7 +124,9 @@ class AwsMocks(pulumi.runtime.Mocks):
         part = partition(self.region)
         return {
             "inferenceProfileId": profile_id,
-            "inferenceProfileArn": arn(self.region, "bedrock", MOCK_ACCOUNT, f"application-inference-profile/{profile_id}"),
+            "inferenceProfileArn": arn(
+                self.region, "bedrock", MOCK_ACCOUNT, f"application-inference-profile/{profile_id}"
+            ),
             "inferenceProfileName": f"preview-{profile_id}",
             "models": [{"modelArn": f"arn:{part}:bedrock:{region}::foundation-model/{model}"} for region in regions],
             "status": "ACTIVE",

@@ -8,6 +8,8 @@ traffic (an enabled ``trafficLoss`` alarm); or ``idle``, the last model it does 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from llm_monitor.config import Settings
 from llm_monitor.config.errors import Problem
 from llm_monitor.config.models import ModelSettings
@@ -53,12 +55,15 @@ class Selection:
                 "busy": "no model of this stack is expected to carry traffic (alarms.trafficLoss), so nothing "
                 "can page when its traffic is lost",
                 "idle": "every model of this stack is expected to carry traffic",
-                **{t: f"no model of this stack declares the {t} service tier (serviceTiers.{t})" for t in TIER_SELECTORS},
+                **{
+                    t: f"no model of this stack declares the {t} service tier (serviceTiers.{t})"
+                    for t in TIER_SELECTORS
+                },
             }.get(str(selector), f"no such model (this stack has {names})")
             raise ScenarioError(self.source, [Problem(path, f"{selector!r}: {why}")])
         return found
 
-    def missing(self, needs: list[str]) -> str | None:
+    def missing(self, needs: Sequence[str]) -> str | None:
         """Why a scenario that ``needs`` these selectors does not apply here, or None when it does."""
         for selector in needs:
             try:

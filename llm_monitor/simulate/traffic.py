@@ -213,7 +213,7 @@ class Publisher:
 
     def _split(self, calls: Minute, profile: Profile, longer: float) -> dict[tuple[str, str], Minute]:
         """The minute's calls by (requested, served) tier."""
-        shares = {t: v for t, v in profile.tiers.items() if t in self.target.tiers and t != "default"}
+        shares: dict[str, float] = {t: v for t, v in profile.tiers.items() if t in self.target.tiers and t != "default"}
         shares["default"] = max(0.0, 1 - sum(shares.values()))
         pairs = {(t, t): m for t, m in _divide(calls, shares).items() if m.reached}
         reserved = pairs.pop(("reserved", "reserved"), None)
@@ -237,7 +237,7 @@ class Publisher:
     ) -> None:
         zero = self.readings.zero_counts
         pairs = self._split(calls, profile, longer) if self.target.tiered else {("default", "default"): calls}
-        groups = [(self.by_model, calls)]
+        groups: list[tuple[Sequence[tuple[str, str]], Minute]] = [(self.by_model, calls)]
         if self.target.tiered:
             groups += [(self._dims(*pair), part) for pair, part in pairs.items()]
         for dims, part in groups:
@@ -329,7 +329,16 @@ def _divide(calls: Minute, shares: dict[str, float]) -> dict[str, Minute]:
     parts = {f: apportion(getattr(calls, f), shares) for f in _OUTCOMES}
     streaming = apportion(calls.streaming, {k: float(parts["succeeded"][k]) for k in shares})
     return {
-        k: Minute(sum(parts[f][k] for f in _OUTCOMES), *(parts[f][k] for f in _OUTCOMES), streaming[k]) for k in shares
+        k: Minute(
+            attempts=sum(parts[f][k] for f in _OUTCOMES),
+            before_bedrock=parts["before_bedrock"][k],
+            throttled=parts["throttled"][k],
+            client_errors=parts["client_errors"][k],
+            server_errors=parts["server_errors"][k],
+            succeeded=parts["succeeded"][k],
+            streaming=streaming[k],
+        )
+        for k in shares
     }
 
 
