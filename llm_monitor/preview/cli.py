@@ -76,8 +76,10 @@ def _dimension_values(text: str) -> tuple[str, int]:
 
 
 def _traffic(text: str) -> tuple[str, cost.Traffic]:
-    name, value = _named(text)
-    parts = value.split(":")
+    # The model's name ends at the first '=' before the first ':' (tier shares have '=' too).
+    head, colon, rest = text.partition(":")
+    name, value = _named(head)
+    parts = [value, *rest.split(":")] if colon else [value]
     if len(parts) not in (3, 4):
         raise argparse.ArgumentTypeError(
             f"{text!r}: write [MODEL=]REQUESTS_PER_DAY:INPUT_TOKENS:OUTPUT_TOKENS[:TIER=SHARE,...], "
