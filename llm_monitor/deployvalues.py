@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 
 from llm_monitor.config import Settings
 from llm_monitor.config.models import PROFILE_TOKEN, ModelSettings
+from llm_monitor.mathexpr import number
 
 QUOTA_KINDS = ("tpm", "tpd")
 #: A placeholder, with the quotes around it when it is a whole JSON string (``(?(q)")``: the closing
@@ -31,7 +31,10 @@ TOKEN = re.compile(
     r'(?P<q>")?\$\{(?:quota:(?P<model>[A-Za-z0-9_-]+):(?P<kind>tpm|tpd)(?:\*(?P<factor>[0-9.]+))?'
     r'|profile:(?P<profile>[A-Za-z0-9_-]+))\}(?(q)")'
 )
-#: Bedrock's service code in Service Quotas (``aws service-quotas list-service-quotas --service-code bedrock``).
+#: Bedrock's service code in Service Quotas: AWS's own Bedrock quota audit runs
+#: ``aws service-quotas list-service-quotas --service-code bedrock`` (aws/agent-toolkit-for-aws,
+#: ``skills/core-skills/amazon-bedrock/references/quota-health.md``); botocore ``service-quotas``
+#: ``ServiceCode``/``QuotaCode`` give the shapes.
 SERVICE_CODE = "bedrock"
 
 
@@ -45,10 +48,11 @@ def profile_token(model: str) -> str:
     return PROFILE_TOKEN.format(name=model)
 
 
-def number(value: float) -> str:
-    """A plain decimal (no exponent): 8e-05 → 0.00008; 400000.0 → 400000."""
-    text = format(Decimal(repr(float(value))).normalize(), "f")
-    return text
+def line_value(operand: str | None) -> float | str:
+    """A graph line's value: the number, or the placeholder (a string in the body, replaced with the number)."""
+    if operand is None:
+        raise ValueError("a quota line needs a quota")
+    return operand if operand.startswith("${") else float(operand)
 
 
 @dataclass(frozen=True)

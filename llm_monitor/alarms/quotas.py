@@ -14,7 +14,7 @@ from llm_monitor.alarms.context import ModelContext
 from llm_monitor.alarms.specs import ABOVE, MetricAlarmSpec, Query
 from llm_monitor.config.models import ModelSettings
 from llm_monitor.dashboard import model as board
-from llm_monitor.deployvalues import daily_operand, minute_operand
+from llm_monitor.deployvalues import daily_operand, line_value, minute_operand
 from llm_monitor.quotas import daily_label, minute_label, quota_names, scope_name
 
 CHECK_QUOTA = (
@@ -22,13 +22,6 @@ CHECK_QUOTA = (
     "reserves input plus max_tokens up front); then request a quota increase in Service Quotas or "
     "spread load with a cross-Region inference profile."
 )
-
-
-def line_value(operand: str | None) -> float | str:
-    """A graph line's value: the number, or the deploy-time placeholder (a string in the body, replaced)."""
-    if operand is None:
-        raise ValueError("a quota line needs a quota")
-    return operand if operand.startswith("${") else float(operand)
 
 
 def _which(model: ModelSettings, typed: int | None, code: str | None, daily: bool = False) -> str:

@@ -24,8 +24,6 @@ from pydantic import Field, model_validator
 
 from llm_monitor.config.base import Section
 
-Price = float
-
 
 class TierPrices(Section):
     """USD per 1,000 tokens served in one tier. A kind left out costs the Standard price (Priority,

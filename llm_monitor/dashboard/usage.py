@@ -11,21 +11,17 @@ from typing import Any
 from llm_monitor import catalogue as cat
 from llm_monitor.config.models import ModelSettings
 from llm_monitor.dashboard.widgets import COLOURS, Widget, expression, graph, model_metric
-from llm_monitor.deployvalues import daily_operand, minute_operand
+from llm_monitor.deployvalues import daily_operand, line_value, minute_operand
 from llm_monitor.mathexpr import CACHE_READ_TOKENS, CACHE_WRITE_TOKENS, fill_sum, per_minute
 from llm_monitor.quotas import daily_label, minute_label
 
 Notes = list[dict[str, Any]]
 DAY = 86_400
-#: Tokens since 00:00 UTC of the latest day in the graph's range. MAX of a single series is a
-#: scalar over the range (metric math), so ``FLOOR(MAX(EPOCH(dq))/86400)*86400`` is that midnight;
-#: RUNNING_SUM then adds up the day's periods. Needs a time range that reaches back to midnight.
+#: Tokens since 00:00 UTC of the latest day in the graph's range. In metric math (CloudWatch user
+#: guide, "Metric math syntax and functions"), EPOCH(m) is each point's time in seconds, MAX of a
+#: single series is a scalar over the whole range, so ``FLOOR(MAX(EPOCH(dq))/86400)*86400`` is that
+#: midnight, and RUNNING_SUM adds up the day's periods. Needs a time range that reaches midnight.
 TODAY = f"RUNNING_SUM(IF(EPOCH(dq) >= FLOOR(MAX(EPOCH(dq))/{DAY})*{DAY}, FILL(dq,0), 0))"
-
-
-def _value(operand: str) -> float | str:
-    """A line's value: the number, or the deploy-time placeholder (a string in the body, replaced)."""
-    return operand if operand.startswith("${") else float(operand)
 
 
 def quota_header(model: ModelSettings) -> str:
@@ -50,7 +46,7 @@ def quota_graph(model: ModelSettings, region: str, period: int, notes: Notes) ->
     operand = minute_operand(model)
     lines = list(notes)
     if operand is not None:
-        value = model.tokens_per_minute_quota if model.tokens_per_minute_quota_code is None else _value(operand)
+        value = model.tokens_per_minute_quota if model.tokens_per_minute_quota_code is None else line_value(operand)
         lines = [{"label": minute_label(model.scope), "value": value, "color": COLOURS["quota"]}, *lines]
     return graph("Estimated TPM quota usage", metrics, region, period, y_label="Tokens/min", annotations=lines)
 
@@ -66,7 +62,7 @@ def daily_quota_graph(model: ModelSettings, region: str, period: int, notes: Not
         model_metric(cat.ESTIMATED_TPM_QUOTA_USAGE, model, id="dq", stat="Sum", visible=False),
         expression(TODAY, "today", "Tokens since 00:00 UTC (within the time range)"),
     ]
-    lines = [{"label": daily_label(model.scope), "value": _value(operand), "color": COLOURS["quota"]}, *notes]
+    lines = [{"label": daily_label(model.scope), "value": line_value(operand), "color": COLOURS["quota"]}, *notes]
     return graph("Daily token quota: used today (UTC)", metrics, region, period, y_label="Tokens", annotations=lines)
 
 
