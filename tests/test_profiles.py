@@ -7,11 +7,13 @@ from typing import Any
 
 import pytest
 
+from llm_monitor import resource_types as rt
 from llm_monitor.aws import ACCOUNT_ID_TOKEN
 from llm_monitor.config import parse_settings
 from llm_monitor.config.models import ModelSettings
 from llm_monitor.config.profiles import profile_model
 from llm_monitor.inference_profiles import build_profiles, default_name, source_arn
+from llm_monitor.preview.diffrules import replacing
 from tests.program import config_problems
 
 ARN = "arn:aws:bedrock:eu-west-1:123456789012:application-inference-profile/k3x9q2m7v4hz"
@@ -174,3 +176,10 @@ def test_created_profiles_copy_a_model_or_a_system_profile_by_arn() -> None:
     ]
     assert source_arn("arn:aws:bedrock:eu-west-1::foundation-model/x.y-v1:0", "eu-west-1").endswith("x.y-v1:0")
     assert default_name("p", "s.t", "m_1") == "p-s-t-m-1"
+
+
+def test_a_diff_marks_a_created_profile_replaced_when_anything_but_its_tags_changes() -> None:
+    # Bedrock has no UpdateInferenceProfile: the provider replaces the profile (a new ID).
+    assert replacing(rt.INFERENCE_PROFILE, ["inputs.name", "inputs.tags.Team"]) == ("name",)
+    assert replacing(rt.INFERENCE_PROFILE, ["inputs.modelSource.copyFrom"]) == ("modelSource",)
+    assert replacing(rt.INFERENCE_PROFILE, ["inputs.tags.Team"]) == ()

@@ -32,13 +32,13 @@ REGION_PATTERN = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]")
 # hide the problems of another.
 SECTIONS: dict[str, Any] = {
     "models": list[ModelSettings],
-    "prices": list[ModelPrices],
     "dashboard": DashboardSettings,
     "alarms": AlarmSettings,
     "notifications": NotificationSettings,
     "logs": LogSettings,
     "tags": dict[str, str],
     "accountWideOnly": StrictBool,
+    "prices": list[ModelPrices],
 }
 _REQUIRED = ("models",)
 
