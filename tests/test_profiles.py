@@ -183,3 +183,16 @@ def test_a_diff_marks_a_created_profile_replaced_when_anything_but_its_tags_chan
     assert replacing(rt.INFERENCE_PROFILE, ["inputs.name", "inputs.tags.Team"]) == ("name",)
     assert replacing(rt.INFERENCE_PROFILE, ["inputs.modelSource.copyFrom"]) == ("modelSource",)
     assert replacing(rt.INFERENCE_PROFILE, ["inputs.tags.Team"]) == ()
+
+
+def test_two_models_on_one_profile_are_a_duplicate_id() -> None:
+    problems = config_problems(
+        {
+            "aws:region": "eu-west-1",
+            "llm-monitor:models": [
+                {"name": "a", "applicationInferenceProfile": {"arn": ARN}},
+                {"name": "b", "applicationInferenceProfile": {"id": "k3x9q2m7v4hz"}},
+            ],
+        }
+    )
+    assert "duplicate id 'k3x9q2m7v4hz'" in problems["llm-monitor:models[1].id"]

@@ -196,6 +196,8 @@ def _duplicates(models: Any) -> list[Problem]:
         first_seen: dict[str, int] = {}
         for index, model in enumerate(models):
             value = model.get(attribute) if isinstance(model, dict) else None
+            if value is None and attribute == "id" and isinstance(model, dict):
+                value = _profile_id(model.get("applicationInferenceProfile"))
             if not isinstance(value, str):
                 continue
             if value in first_seen:
@@ -209,6 +211,16 @@ def _duplicates(models: Any) -> list[Problem]:
             else:
                 first_seen[value] = index
     return problems
+
+
+def _profile_id(profile: Any) -> str | None:
+    """The ModelId an ``applicationInferenceProfile`` block gives its model (the ARN's last part, or the ID)."""
+    if not isinstance(profile, dict):
+        return None
+    arn, given = profile.get("arn"), profile.get("id")
+    if isinstance(arn, str):
+        return arn.rsplit("/", 1)[-1]
+    return given if isinstance(given, str) else None
 
 
 def _alarm_problems(values: dict[str, Any], *, parsed_alarms: bool) -> list[Problem]:

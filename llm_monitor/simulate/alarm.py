@@ -161,10 +161,7 @@ def metric_alarm(inputs: Mapping[str, Any]) -> MetricAlarm:
         queries=tuple(queries),
         threshold_metric_id=_get(inputs, "threshold_metric_id"),
         low_sample_percentiles=_get(inputs, "evaluate_low_sample_count_percentiles") or "evaluate",
-        wall_clock=bool(
-            (_get(inputs, "evaluation_window") or {}).get("wall_clock_window") is not None
-            or (_get(inputs, "evaluation_window") or {}).get("wallClockWindow") is not None
-        ),
+        wall_clock=_get(_get(inputs, "evaluation_window") or {}, "wall_clock_window") is not None,
     )
 
 
