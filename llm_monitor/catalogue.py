@@ -7,6 +7,11 @@ module spells a Bedrock metric name. Sources (checked 2026-11):
 - https://docs.aws.amazon.com/bedrock/latest/userguide/monitoring-guardrails-cw-metrics.html
 - https://docs.aws.amazon.com/bedrock/latest/userguide/model-invocation-logging.html (delivery metrics)
 - AWS ML blog, Mar 2026: "new CloudWatch metrics for TTFT and estimated quota consumption".
+- https://docs.aws.amazon.com/bedrock/latest/userguide/service-tiers-inference.html (service tiers;
+  copy of 2026-02): "You can also view service tier metrics in Amazon CloudWatch Metrics under
+  ModelId, ServiceTier, and ResolvedServiceTier, where ResolvedServiceTier shows the actual tier
+  that served your requests". An earlier revision described the metrics as "model-id+priority" and
+  "model-id+flex"; the current one is catalogued.
 
 Units are CloudWatch ``StandardUnit`` values. The Bedrock user guide's unit column says
 "SampleCount" for the counting metrics in one revision and "Count" in another; both mean "a
@@ -27,6 +32,18 @@ GUARDRAILS_NAMESPACE = "AWS/Bedrock/Guardrails"
 MODEL_ID = "ModelId"
 #: The dimension set every Bedrock runtime metric is published with.
 BY_MODEL: tuple[str, ...] = (MODEL_ID,)
+#: The tier a request asked for (the runtime APIs' ``serviceTier``) and the tier that served it.
+SERVICE_TIER = "ServiceTier"
+RESOLVED_SERVICE_TIER = "ResolvedServiceTier"
+#: The service-tier dimension set (service-tiers-inference.html). The page does not list which
+#: runtime metrics carry it; it is catalogued for every runtime metric with a ModelId-only series
+#: (the tier series split those; the ModelId series stays the total of every tier).
+BY_MODEL_AND_TIER: tuple[str, ...] = (MODEL_ID, SERVICE_TIER, RESOLVED_SERVICE_TIER)
+#: ServiceTier and ResolvedServiceTier values: botocore ``bedrock-runtime`` ``ServiceTierType``
+#: (``priority``, ``default``, ``flex``, ``reserved``). ``default`` is the Standard tier, which
+#: serves a request that names no tier; Reserved overflows to it when the reservation is used up.
+TIER_RESERVED, TIER_PRIORITY, TIER_DEFAULT, TIER_FLEX = "reserved", "priority", "default", "flex"
+TIERS: tuple[str, ...] = (TIER_RESERVED, TIER_PRIORITY, TIER_DEFAULT, TIER_FLEX)
 #: Published "across all model IDs": the invocation-logging delivery metrics carry no dimension.
 NO_DIMENSIONS: tuple[str, ...] = ()
 
@@ -36,7 +53,7 @@ _LATENCY_STATS = ("p50", "p90", "p99", "Average", "Maximum")
 
 
 def _runtime(name: str, unit: str, stats: tuple[str, ...], description: str) -> Metric:
-    return Metric(RUNTIME_NAMESPACE, name, unit, (BY_MODEL,), stats, description)
+    return Metric(RUNTIME_NAMESPACE, name, unit, (BY_MODEL, BY_MODEL_AND_TIER), stats, description)
 
 
 # --- AWS/Bedrock runtime metrics (Converse, ConverseStream, InvokeModel, InvokeModelWithResponseStream)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from llm_monitor.alarms import AlarmPlan, build_alarms
 from llm_monitor.config import NAMESPACE, ConfigError, Problem, Settings
 from llm_monitor.dashboard import Dashboard, Extras, build_dashboards
+from llm_monitor.deployvalues import QuotaLookup, quota_lookups
+from llm_monitor.inference_profiles import ProfileSpec, build_profiles
 from llm_monitor.log_dashboard import dashboard_rows
 from llm_monitor.logs import LogSpec, build_log_spec
 from llm_monitor.notifications import NotificationPlan, build_notifications
@@ -24,6 +26,10 @@ class StackPlan:
     """Linked: each alarm's description points at the dashboard page that shows its model."""
     dashboards: tuple[Dashboard, ...]
     notifications: NotificationPlan
+    quotas: tuple[QuotaLookup, ...] = ()
+    """Quotas read at deploy time (placeholders in the dashboards and alarms until then)."""
+    profiles: tuple[ProfileSpec, ...] = ()
+    """Application inference profiles the stack creates (their IDs are placeholders until then)."""
 
 
 def build_plan(settings: Settings, *, project: str, stack: str) -> StackPlan:
@@ -55,4 +61,6 @@ def _build_plan(settings: Settings, *, project: str, stack: str) -> StackPlan:
         alarms=alarms.linked(dashboards),
         dashboards=tuple(dashboards),
         notifications=build_notifications(settings, alarms),
+        quotas=quota_lookups(settings),
+        profiles=build_profiles(settings, project=project, stack=stack),
     )

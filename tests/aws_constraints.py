@@ -807,6 +807,7 @@ def _metric_alarm(inputs: Inputs, name: str) -> list[Call]:
             "evaluateLowSampleCountPercentiles": "EvaluateLowSampleCountPercentile",
             "thresholdMetricId": "ThresholdMetricId",
             "tags": ("Tags", _tag_list()),
+            "evaluationWindow": ("EvaluationWindow", _evaluation_window),
         }
     )
     queries = inputs.get("metricQueries")
@@ -815,6 +816,25 @@ def _metric_alarm(inputs: Inputs, name: str) -> list[Call]:
             _metric_query(q, f"{inputs.where}.metricQueries[{i}]", inputs.problems) for i, q in enumerate(queries)
         ]
     return [Call("cloudwatch", "PutMetricAlarm", params)]
+
+
+def _evaluation_window(window: dict[str, Any]) -> dict[str, Any]:
+    """``evaluation_window`` {wall_clock_window: {timezone}} → EvaluationWindow {WallClockWindow: {Timezone}}."""
+    wall = window.get("wallClockWindow")
+    if wall is None:
+        return {"SlidingWindow": {}}
+    return {"WallClockWindow": {"Timezone": wall["timezone"]} if wall.get("timezone") else {}}
+
+
+def _inference_profile(inputs: Inputs, name: str) -> list[Call]:
+    """``aws.bedrock.InferenceProfile`` → CreateInferenceProfile (botocore ``bedrock``)."""
+    params = {"inferenceProfileName": inputs.get("name") or autoname(name)}
+    source = inputs.get("modelSource") or {}
+    sub = Inputs(source, f"{inputs.where}.modelSource", inputs.problems)
+    params["modelSource"] = sub.rename({"copyFrom": "copyFrom"})
+    sub.finish()
+    params |= inputs.rename({"description": "description", "tags": ("tags", _tag_list("key", "value"))})
+    return [Call("bedrock", "CreateInferenceProfile", params)]
 
 
 def _composite_alarm(inputs: Inputs, name: str) -> list[Call]:
@@ -1108,6 +1128,7 @@ MAPPERS: dict[str, Callable[[Inputs, str], list[Call]]] = {
     "aws:iam/policy:Policy": _policy,
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": _role_policy_attachment,
     "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration": _invocation_logging,
+    "aws:bedrock/inferenceProfile:InferenceProfile": _inference_profile,
 }
 
 

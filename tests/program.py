@@ -148,3 +148,56 @@ def stack_config(stack: str) -> dict[str, Any]:
 def models(count: int, **fields: Any) -> list[dict[str, Any]]:
     """``count`` distinct, valid model entries (foundation-model IDs), with optional extra fields."""
     return [{"name": f"model-{i:03d}", "id": f"provider{i:03d}.model-v1:0", **fields} for i in range(count)]
+
+
+# --- "Bedrock as it is in 2026": a config that turns every runtime feature on ----------------------
+
+#: Called by its bare ID (the on-demand quota); Priority and Flex with their own prices; the
+#: per-minute quota read from Service Quotas by code, the daily quota (AWS's default, from it)
+#: alarmed on per UTC day.
+TIERED: dict[str, Any] = {
+    "name": "nova-pro-direct",
+    "id": "amazon.nova-pro-v1:0",
+    "inputTokenPrice": 0.001,
+    "outputTokenPrice": 0.004,
+    "tokensPerMinuteQuota": 1_000_000,
+    "tokensPerMinuteQuotaCode": "L-1A2B3C4D",
+    "serviceTiers": {
+        "priority": {"inputTokenPrice": 0.00175, "outputTokenPrice": 0.007},
+        "flex": {"inputTokenPrice": 0.0005, "outputTokenPrice": 0.002},
+    },
+    "alarms": {"dailyQuota": {"enabled": True, "window": "calendarDay"}},
+}
+#: A reservation (prepaid tokens), a global profile's quota, a typed daily quota alarmed on a rolling day.
+RESERVED: dict[str, Any] = {
+    "name": "haiku-45",
+    "id": "global.anthropic.claude-haiku-4-5-20251001-v1:0",
+    "inputTokenPrice": 0.001,
+    "outputTokenPrice": 0.005,
+    "tokensPerMinuteQuota": 2_000_000,
+    "tokensPerDayQuota": 1_000_000_000,
+    "serviceTiers": {"reserved": {}},
+    "alarms": {"dailyQuota": {"enabled": True}},
+}
+#: An existing application inference profile whose model is read with GetInferenceProfile (the
+#: preview's mock answers amazon.nova-lite-v1:0 in the stack's Region), priced from llm-monitor:prices.
+PROFILE_LOOKUP: dict[str, Any] = {"name": "team-search", "applicationInferenceProfile": {"id": "a1b2c3d4e5f6"}}
+#: A profile the stack creates, with cost-allocation tags, from the EU cross-Region Nova Pro profile.
+PROFILE_CREATED: dict[str, Any] = {
+    "name": "team-support",
+    "applicationInferenceProfile": {
+        "create": {"copyFrom": "eu.amazon.nova-pro-v1:0", "tags": {"Team": "support", "CostCenter": "cc-42"}}
+    },
+}
+FEATURE_PRICES: list[dict[str, Any]] = [
+    {"model": "amazon.nova-lite-v1:0", "inputTokenPrice": 0.00006, "outputTokenPrice": 0.00024},
+    {"model": "amazon.nova-pro-v1:0", "inputTokenPrice": 0.001, "outputTokenPrice": 0.004},
+]
+
+
+def feature_config(base: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``base`` (an eu-west-1 stack by default) with the four feature models and the price list added."""
+    config = dict(base or {"aws:region": "eu-west-1", "llm-monitor:models": []})
+    config["llm-monitor:models"] = [*config["llm-monitor:models"], TIERED, RESERVED, PROFILE_LOOKUP, PROFILE_CREATED]
+    config["llm-monitor:prices"] = [*config.get("llm-monitor:prices", []), *FEATURE_PRICES]
+    return config

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from botocore.loaders import Loader  # type: ignore[import-untyped]
 
 from llm_monitor import catalogue as cat
 
@@ -51,13 +52,24 @@ def test_every_documented_runtime_metric_is_catalogued_with_its_unit() -> None:
     assert catalogued == DOCUMENTED_RUNTIME
 
 
-def test_runtime_metrics_live_in_aws_bedrock_and_are_published_by_model_id() -> None:
+def test_runtime_metrics_live_in_aws_bedrock_and_are_published_by_model_id_and_by_service_tier() -> None:
     for metric in cat.RUNTIME_METRICS:
         assert metric.namespace == "AWS/Bedrock"
         if metric.name == "OutputImageCount":
             assert metric.dimension_sets == (("ModelId", "ImageSize", "BucketedStepSize"),)
         else:
-            assert metric.dimension_sets == (("ModelId",),), metric.name
+            # service-tiers-inference.html: "view service tier metrics ... under ModelId, ServiceTier, and
+            # ResolvedServiceTier"; the ModelId series (the total of every tier) stays.
+            assert metric.dimension_sets == (("ModelId",), ("ModelId", "ServiceTier", "ResolvedServiceTier")), (
+                metric.name
+            )
+
+
+def test_service_tier_values_are_the_runtime_apis_service_tier_types() -> None:
+    # botocore bedrock-runtime ServiceTierType, read from the installed model.
+    model = Loader().load_service_model("bedrock-runtime", "service-2")
+    enum = model["shapes"]["ServiceTierType"]["enum"]
+    assert sorted(cat.TIERS) == sorted(enum) == ["default", "flex", "priority", "reserved"]
 
 
 def test_guardrail_metrics_are_catalogued_in_their_own_namespace() -> None:

@@ -103,7 +103,8 @@ def test_spend_meets_the_cost_alarms_line_in_usd_per_hour(body: dict[str, Any], 
 @pytest.mark.parametrize("period", CONSOLE_PERIODS)
 def test_quota_usage_meets_the_quota_alarms_line_in_tokens_per_minute(body: dict[str, Any], period: int) -> None:
     quota = graph(body, "Estimated TPM quota usage")
-    threshold = line(quota, "Quota alarm: 80% of TPM quota")
+    # PRICED calls a us. profile: it draws on the cross-Region quota.
+    threshold = line(quota, "Quota alarm: 80% of Cross-Region TPM quota")
     assert threshold == 320_000
     assert drawn(quota, "Estimated tokens/min", {"q": threshold}, period) == pytest.approx(threshold)
 

@@ -81,6 +81,9 @@ def test_the_library_covers_the_incidents_on_call_meets() -> None:
         "flapping-errors",
         "cost-spike",
         "log-delivery-failures",
+        "flex-slowdown",
+        "standard-slowdown-beside-flex",
+        "reserved-overflow",
     }
     for path in SCENARIOS:
         scenario = load(path)
@@ -139,6 +142,25 @@ def test_the_library_holds_under_every_reading_of_what_aws_leaves_open(name: str
 def test_quiet_scenarios_stay_quiet_with_other_noise(name: str, scenario: str, seed: str) -> None:
     loaded = load(LIBRARY / f"{scenario}.yaml")
     assert failures(run(name, loaded.model_copy(update={"seed": seed}))) == []
+
+
+@pytest.mark.parametrize("scenario", ["flex-slowdown", "standard-slowdown-beside-flex", "reserved-overflow"])
+def test_tier_incidents_apply_where_a_model_declares_the_tier(
+    library: dict[tuple[str, str], Verdict], scenario: str
+) -> None:
+    # dev declares no service tier: the scenario does not apply there (and says why); prod's do.
+    assert "service tier" in (library[("dev", scenario)].run.not_applicable or "")
+    assert library[("prod", scenario)].run.not_applicable is None
+    assert library[("prod", scenario)].checks
+
+
+def test_flex_slowness_emails_by_its_own_alarm_and_pages_nobody(library: dict[tuple[str, str], Verdict]) -> None:
+    run = library[("prod", "flex-slowdown")].run
+    assert run.pages == []
+    assert f"{run.prefix}-nova-pro-flex-latency" in {n.alarm for n in run.emails if n.state == "ALARM"}
+    # The paging latency alarms watched the other tiers and stayed OK throughout.
+    for kind in ("latency", "time-to-first-token"):
+        assert set(run.traces[f"{run.prefix}-nova-pro-{kind}"].states) == {"OK"}
 
 
 def test_docs_report_the_librarys_results(library: dict[tuple[str, str], Verdict]) -> None:

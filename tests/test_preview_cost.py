@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,47 @@ def test_small_stack_figures_match_the_price_table_by_hand() -> None:
     (alpha_spend, beta_spend) = e.bedrock
     assert alpha_spend.monthly == pytest.approx(1000 * DAYS * (100 * 0.001 + 10 * 0.002) / 1000)
     assert beta_spend.monthly is None
+
+
+def test_bedrock_spend_prices_each_service_tier_at_its_own_prices_by_hand() -> None:
+    tiered = ModelSettings.model_validate(
+        {
+            "name": "pro",
+            "id": "amazon.nova-pro-v1:0",
+            "inputTokenPrice": 0.001,
+            "outputTokenPrice": 0.004,
+            "serviceTiers": {
+                "priority": {"inputTokenPrice": 0.00175, "outputTokenPrice": 0.007},
+                "flex": {"inputTokenPrice": 0.0005, "outputTokenPrice": 0.002},
+                "reserved": {},
+            },
+        }
+    )
+    # 1,000 requests a day of 2,000 input and 500 output tokens: 20 % Priority, 30 % Flex, 10 %
+    # Reserved (prepaid: nothing per token), the other 40 % Standard. Per request, in USD:
+    #   Standard  2 × 0.001   + 0.5 × 0.004 = 0.004
+    #   Priority  2 × 0.00175 + 0.5 × 0.007 = 0.007
+    #   Flex      2 × 0.0005  + 0.5 × 0.002 = 0.002
+    per_request = 0.4 * 0.004 + 0.2 * 0.007 + 0.3 * 0.002 + 0.1 * 0
+    assert per_request == pytest.approx(0.0036)
+    traffic = cost.Traffic(1000, 2000, 500, {"priority": 0.2, "flex": 0.3, "reserved": 0.1})
+    e = cost.estimate([], [tiered], cost.Assumptions(traffic={"pro": traffic}), P)
+    (spend,) = e.bedrock
+    assert spend.monthly == pytest.approx(1000 * DAYS * per_request)
+    # A share for a tier the model does not declare is Standard's: its callers cannot ask for it.
+    plain = MODELS[0]
+    (spend,) = cost.estimate([], [plain], cost.Assumptions(traffic={"alpha": traffic}), P).bedrock
+    assert spend.monthly == pytest.approx(1000 * DAYS * (2000 * 0.001 + 500 * 0.002) / 1000)
+    assert "20% priority" in " ".join(cost.Assumptions(traffic={"pro": traffic}).describe(P, "us-east-1"))
+
+
+def test_the_traffic_flag_takes_tier_shares() -> None:
+    name, traffic = cli._traffic("pro=1000:2000:500:priority=0.2,flex=0.3")
+    assert (name, traffic.tiers) == ("pro", {"priority": 0.2, "flex": 0.3})
+    with pytest.raises(argparse.ArgumentTypeError, match="tier shares"):
+        cli._traffic("1000:2000:500:standard=0.2")
+    with pytest.raises(argparse.ArgumentTypeError, match="more than 1"):
+        cli._traffic("1000:2000:500:priority=0.6,flex=0.6")
 
 
 def test_alarm_kinds_and_attribution() -> None:

@@ -359,7 +359,7 @@ def test_a_model_inserted_in_the_middle_reads_as_one_added_section(prod: Preview
     added = [ch for ch in board["changes"] if ch["old"] == diff.MISSING]
     widgets = [ch["path"] for ch in added if re.fullmatch(r"inputs\.dashboardBody\.widgets\[[^\]]+\]", ch["path"])]
     assert all("mistral-large" in p for p in widgets)
-    assert len(widgets) == 11  # its section: a heading and ten graphs
+    assert len(widgets) == 12  # its section: a heading, the totals and ten graphs (the cache hit rate one)
     alarms = [ch["new"] for ch in added if ch["path"].endswith(".properties.alarms")]  # the alarm-status widget
     new_alarms = [r for r in report["added"] if r["type"] in (ALARM, "aws:cloudwatch/compositeAlarm:CompositeAlarm")]
     assert len(alarms) == len(new_alarms) > 0
@@ -367,7 +367,7 @@ def test_a_model_inserted_in_the_middle_reads_as_one_added_section(prod: Preview
     assert board["moved"] > 20  # every later widget moved down, counted once
     section = (out / "summary.md").read_text().split("## Diff against", 1)[1].splitlines()
     assert len(section) < 25
-    assert any('widgets`: added 11: `text="## mistral-large"`' in line for line in section)
+    assert any('widgets`: added 12: `text="## mistral-large"`' in line for line in section)
 
 
 def test_dev_against_prod_compares_names_without_stack_and_region(tmp_path: Path) -> None:

@@ -16,7 +16,8 @@ from llm_monitor.simulate.scenario import parse
 from tests.test_incidents import failures, run
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-_WINDOW = re.compile(r"(\d+) of (\d+) × (\d+) (min|hour)")
+_WINDOW = re.compile(r"(\d+) of (\d+) × (\d+) (min|hour|day)")
+_UNIT = {"min": 60, "hour": 3600, "day": 86_400}
 
 
 def section(heading: str) -> str:
@@ -58,7 +59,7 @@ def test_documented_defaults_are_the_code_defaults(kind: str) -> None:
     match = _WINDOW.search(cell)
     assert match, cell
     m, n, length, unit = match.groups()
-    period = int(length) * (3600 if unit == "hour" else 60)
+    period = int(length) * _UNIT[unit]
     assert (int(m), int(n), period) == (rule.datapoints_to_alarm, rule.evaluation_periods, rule.period_seconds)
     threshold = getattr(rule, "threshold", None)
     if threshold is not None:

@@ -51,8 +51,9 @@ class ModelContext:
             **fields,
         )
 
-    def line(self, graph: str, label: str, value: float) -> None:
-        """A threshold line on one of the model's graphs (``llm_monitor.dashboard.model``), in its unit."""
+    def line(self, graph: str, label: str, value: float | str) -> None:
+        """A threshold line on one of the model's graphs (``llm_monitor.dashboard.model``), in its unit
+        (a string: a deploy-time placeholder, ``llm_monitor.deployvalues``)."""
         entry = {"label": label, "value": value, "color": THRESHOLD_COLOUR}
         self.annotations.setdefault((self.model.name, graph), []).append(entry)
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 from llm_monitor import catalogue as cat
 from llm_monitor.alarms.context import ModelContext
 from llm_monitor.alarms.specs import ABOVE, BAND_COMPARISONS, BELOW, MetricAlarmSpec, Query
+from llm_monitor.alarms.tiers import without_flex
 from llm_monitor.catalogue import Metric
 from llm_monitor.config.alarm_kinds import LatencyAnomalyAlarm, OutputTokensPerSecondAlarm, PercentileRule
 from llm_monitor.dashboard import model as board
@@ -16,10 +17,12 @@ from llm_monitor.mathexpr import OTPS, number
 def percentile(
     ctx: ModelContext, kind: str, rule: PercentileRule, metric: Metric, graph: str, text: tuple[str, str]
 ) -> MetricAlarmSpec | None:
-    """A latency percentile above a fixed number of milliseconds."""
+    """A latency percentile above a fixed number of milliseconds (Flex left out where the model declares it)."""
     if not rule.enabled:
         return None
     ctx.line(graph, f"{rule.statistic} alarm: {rule.threshold:g} ms", rule.threshold)
+    if "flex" in ctx.model.tiers:
+        return without_flex(ctx, kind, rule, metric, text)
     return ctx.spec(
         kind,
         rule,

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from llm_monitor.alarms import errors, latency, spend, traffic
+from llm_monitor.alarms import errors, latency, quotas, spend, tiers, traffic
 from llm_monitor.alarms.context import Annotations, ModelContext
 from llm_monitor.alarms.rollup import roll_up
 from llm_monitor.alarms.specs import (
@@ -44,10 +44,13 @@ MODEL_ALARMS: tuple[Callable[[ModelContext], MetricAlarmSpec | None], ...] = (
     errors.throttles,
     errors.throttle_rate,
     traffic.traffic_loss,
-    spend.quota,
+    quotas.quota,
+    quotas.daily_quota,
     spend.cost,
     traffic.invocation_anomaly,
     latency.output_tokens_per_second,
+    tiers.flex_latency,
+    tiers.reserved_overflow,
 )
 
 

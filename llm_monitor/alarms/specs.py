@@ -14,6 +14,10 @@ Semantics (PutMetricAlarm, PutCompositeAlarm and MetricDataQuery in the botocore
 - Missing data is a deliberate choice per alarm (``treat_missing_data``): Bedrock publishes
   nothing for a minute without requests, so silence is good news for an error or latency alarm
   (``notBreaching``) and bad news for a traffic-loss alarm (``breaching``).
+- ``EvaluationWindow``: a sliding window (the default, omitted) or a wall-clock one, aligned to
+  the period's clock boundaries (midnight for a day); wall-clock periods are 1 minute, 5 minutes,
+  1 hour, 1 day or 1 week, and a wall-clock period is evaluated once it has ended (botocore
+  ``WallClockWindow``; CloudWatch user guide, alarm-evaluation-window.html).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ MAX_EXPRESSIONS_PER_MATH_ALARM = 10
 #: Statistics that go in ``Statistic``; anything else must be a percentile in ``ExtendedStatistic``.
 PLAIN_STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
 TREATMENTS = ("breaching", "notBreaching", "ignore", "missing")
+WALL_CLOCK_PERIODS = (60, 300, 3600, 86_400, 604_800)
 
 ABOVE = "GreaterThanThreshold"
 AT_OR_ABOVE = "GreaterThanOrEqualToThreshold"
@@ -117,11 +122,15 @@ class MetricAlarmSpec:
     """Console link to the dashboard that shows the alarm's model."""
     actions: bool = True
     """False for the children of a roll-up: the roll-up speaks for them."""
+    evaluation_window: str | None = None
+    """``wallClock`` (UTC): periods aligned to the clock; None: the default sliding window."""
 
     def __post_init__(self) -> None:
         _check_name(self.name)
         if self.treat_missing_data not in TREATMENTS:
             raise ValueError(f"alarm {self.name}: treat_missing_data {self.treat_missing_data!r}")
+        if self.evaluation_window not in (None, "wallClock"):
+            raise ValueError(f"alarm {self.name}: evaluation window {self.evaluation_window!r}")
         if self.metric is not None:
             _check_period(self.name, self.period)
             _check_statistic(self.name, self.metric, self.statistic)
@@ -140,6 +149,8 @@ class MetricAlarmSpec:
             if period * self.evaluation_periods > limit:
                 raise ValueError(f"alarm {self.name}: evaluation window over {limit} s")
         _check_description(self.name, self.description)
+        if self.evaluation_window and any(p not in WALL_CLOCK_PERIODS for p in periods):
+            raise ValueError(f"alarm {self.name}: a wall-clock window needs periods of {WALL_CLOCK_PERIODS} s")
 
     @property
     def description(self) -> str:
@@ -161,6 +172,9 @@ class MetricAlarmSpec:
             "treat_missing_data": self.treat_missing_data,
             "actions_enabled": True,
         }
+        if self.evaluation_window:
+            # CloudWatch's default time zone, said explicitly (WallClockWindow.Timezone).
+            inputs["evaluation_window"] = {"wall_clock_window": {"timezone": "UTC"}}
         if self.threshold is not None:
             inputs["threshold"] = self.threshold
         if self.metric is None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
 
 from llm_monitor.alarms import TOPIC_TOKEN, AlarmPlan, AlarmSpec
+from llm_monitor.components._values import DeployValues, resolve_inputs
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,8 @@ class BedrockAlarmsArgs:
     """From ``llm_monitor.alarms.build_alarms`` (linked to the dashboards)."""
     topic_arn: pulumi.Input[str]
     """The stack's alarm topic (``TOPIC_TOKEN`` in ``AlarmPlan.targets``)."""
+    values: DeployValues = field(default_factory=DeployValues)
+    """Replace the deploy-time placeholders (quotas read from Service Quotas, created profiles' IDs)."""
 
 
 class BedrockAlarms(pulumi.ComponentResource):
@@ -39,7 +42,7 @@ class BedrockAlarms(pulumi.ComponentResource):
         for spec in plan.metric_alarms:
             alarm = aws.cloudwatch.MetricAlarm(
                 f"{name}-{spec.key}",
-                **spec.inputs(),
+                **resolve_inputs(spec.inputs(), args.values),
                 alarm_actions=targets(spec),
                 ok_actions=targets(spec),
                 insufficient_data_actions=resolved(plan.insufficient_data_targets(spec)),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
 
 from llm_monitor.components._account import with_account
+from llm_monitor.components._values import DeployValues, resolve_text
 from llm_monitor.dashboard import Dashboard
 
 
@@ -18,6 +19,8 @@ class BedrockDashboardsArgs:
     """Dashboard specs from ``llm_monitor.dashboard.build_dashboards``."""
     account_id: pulumi.Input[str]
     """Replaces the account placeholder in the bodies (alarm ARNs)."""
+    values: DeployValues = field(default_factory=DeployValues)
+    """Replace the deploy-time placeholders (quotas read from Service Quotas, created profiles' IDs)."""
 
 
 class BedrockDashboards(pulumi.ComponentResource):
@@ -35,7 +38,9 @@ class BedrockDashboards(pulumi.ComponentResource):
             aws.cloudwatch.Dashboard(
                 f"{name}-{page}",
                 dashboard_name=spec.name,
-                dashboard_body=with_account(spec.body_json(), account),
+                dashboard_body=with_account(spec.body_json(), account).apply(
+                    lambda body: resolve_text(body, args.values)
+                ),
                 opts=pulumi.ResourceOptions(parent=self),
             )
             for page, spec in enumerate(args.dashboards, start=1)

@@ -43,6 +43,7 @@ from llm_monitor.config.alarm_kinds import (
 )
 from llm_monitor.config.base import Section
 from llm_monitor.config.errors import Problem
+from llm_monitor.config.quota_kinds import DailyQuotaAlarm, FlexLatencyAlarm, ReservedOverflowAlarm
 
 if TYPE_CHECKING:
     from llm_monitor.config.models import ModelSettings
@@ -89,9 +90,12 @@ class ModelAlarmOverrides(Section):
     throttle_rate: ThrottleRateAlarm | None = None
     traffic_loss: TrafficLossAlarm | None = None
     quota: QuotaAlarm | None = None
+    daily_quota: DailyQuotaAlarm | None = None
     cost: CostAlarm | None = None
     invocation_anomaly: InvocationAnomalyAlarm | None = None
     output_tokens_per_second: OutputTokensPerSecondAlarm | None = None
+    flex_latency: FlexLatencyAlarm | None = None
+    reserved_overflow: ReservedOverflowAlarm | None = None
 
 
 #: The per-model alarm kinds, in the order alarms are generated (the fields of ModelAlarmOverrides).
@@ -113,12 +117,18 @@ class AlarmSettings(Section):
     traffic_loss: TrafficLossAlarm = TrafficLossAlarm()
     """Only for models marked busy (enabled, with a threshold)."""
     quota: QuotaAlarm = QuotaAlarm()
-    """Only for models with ``tokensPerMinuteQuota``."""
+    """Only for models with ``tokensPerMinuteQuota`` or its code."""
+    daily_quota: DailyQuotaAlarm = DailyQuotaAlarm()
+    """Only for models with a daily quota (typed, its code, or from the per-minute quota)."""
     cost: CostAlarm = CostAlarm()
     """Only for models with at least one token price."""
     invocation_anomaly: InvocationAnomalyAlarm = InvocationAnomalyAlarm()
     output_tokens_per_second: OutputTokensPerSecondAlarm = OutputTokensPerSecondAlarm()
     """Only for models with a ``baseline``."""
+    flex_latency: FlexLatencyAlarm = FlexLatencyAlarm()
+    """Only for models whose ``serviceTiers`` declare ``flex``."""
+    reserved_overflow: ReservedOverflowAlarm = ReservedOverflowAlarm()
+    """Only for models whose ``serviceTiers`` declare ``reserved``."""
     log_delivery_failures: LogDeliveryFailureAlarm = LogDeliveryFailureAlarm()
     """Only when invocation logging is on (``llm-monitor:logs``)."""
     log_delivery_stopped: LogDeliveryStoppedAlarm = LogDeliveryStoppedAlarm()
@@ -184,13 +194,46 @@ def alarm_problems(alarms: AlarmSettings, models: Sequence[ModelSettings], prefi
             missing = _missing_data(kind, model, rule)
             if missing:
                 problems.append(Problem(path, missing))
+        problems += _cost_metrics(effective, model, f"{prefix}:models[{index}]")
     return problems
+
+
+#: CloudWatch: "Alarms based on metric math expressions can reference a maximum of 10 metrics"
+#: (CloudWatch user guide, alarm-limits.html; a hard limit).
+MAX_ALARM_METRICS = 10
+
+
+def _cost_metrics(rules: AlarmSettings, model: ModelSettings, path: str) -> list[Problem]:
+    """A tier-priced cost alarm that would read more metrics than an alarm may."""
+    # Imported here: the pricing module imports this package.
+    from llm_monitor.pricing import alarm_metrics
+
+    if not rules.cost.enabled or not model.priced or model.service_tiers is None:
+        return []
+    count = alarm_metrics(model)
+    if count <= MAX_ALARM_METRICS:
+        return []
+    return [
+        Problem(
+            f"{path}.serviceTiers",
+            f"the cost alarm would read {count} metrics (every priced kind of token, plus each tier whose prices "
+            f"differ, per kind; the prompt-cache kinds under both of their names); a metric-math alarm reads at "
+            f"most {MAX_ALARM_METRICS}. Give fewer tier prices that differ from Standard (cache kinds cost two "
+            "metrics each), or turn the cost alarm off for this model (alarms.cost.enabled: false)",
+        )
+    ]
 
 
 def _missing_data(kind: str, model: ModelSettings, rule: AlarmRule) -> str | None:
     """Why this model cannot have this enabled kind of alarm, or None."""
-    if kind == "quota" and not model.tokens_per_minute_quota:
-        return "the quota alarm is a percentage of tokensPerMinuteQuota; set it on this model"
+    if kind == "quota" and not model.has_minute_quota:
+        return "the quota alarm is a percentage of tokensPerMinuteQuota; set it (or its code) on this model"
+    if kind == "daily_quota" and not model.has_daily_quota:
+        return "the daily quota alarm needs tokensPerDayQuota, its code, or tokensPerMinuteQuota on this model"
+    if kind == "flex_latency" and "flex" not in model.tiers:
+        return "flexLatency watches the Flex tier; declare serviceTiers.flex on this model"
+    if kind == "reserved_overflow" and "reserved" not in model.tiers:
+        return "reservedOverflow watches the Reserved tier; declare serviceTiers.reserved on this model"
     if kind == "cost" and not model.priced:
         return "the cost alarm needs at least one token price on this model"
     missing = _missing_number(rule)

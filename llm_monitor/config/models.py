@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from llm_monitor.config.alarms import ModelAlarmOverrides
 from llm_monitor.config.base import Section
+from llm_monitor.config.profiles import ApplicationInferenceProfile, source_id
+from llm_monitor.config.tiers import ServiceTiers
 
 # What Bedrock publishes as the ModelId dimension is the identifier the caller passed to the
 # runtime API, as long as it is not an ARN of a foundation model or system inference profile:
@@ -43,11 +45,22 @@ MODEL_ID_FORMS = (
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$"
 
 Price = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+#: botocore ``service-quotas`` ``QuotaCode`` (Bedrock's are ``L-`` and 8 hex digits).
+QUOTA_CODE = r"^[a-zA-Z][a-zA-Z0-9-]{1,128}$"
+#: Which of a model's quotas its calls draw on (Bedrock user guide, quotas-runtime.html): a bare
+#: model ID the on-demand quota, a geographic inference profile (``us.``, ``eu.``, ``apac.``...)
+#: the cross-Region one, a ``global.`` profile the global cross-Region one.
+QuotaScope = Literal["onDemand", "crossRegion", "global"]
+GLOBAL_PREFIX = "global"
+#: Stands for the ID of an application inference profile the stack creates, until it exists
+#: (the Pulumi layer puts the real ID in; ``llm_monitor.deployvalues``).
+PROFILE_TOKEN = "${{profile:{name}}}"
+_PROFILE_TOKEN = re.compile(r"\$\{profile:[A-Za-z0-9_-]{1,40}\}")
 
 
 def check_model_id(value: str) -> str:
     """The value, if Bedrock publishes it as a ModelId; otherwise ValueError saying what would be."""
-    for pattern in (FOUNDATION_MODEL_ID, INFERENCE_PROFILE_ID, APPLICATION_PROFILE_ID):
+    for pattern in (FOUNDATION_MODEL_ID, INFERENCE_PROFILE_ID, APPLICATION_PROFILE_ID, _PROFILE_TOKEN):
         if pattern.fullmatch(value):
             return value
     arns = (
@@ -64,13 +77,30 @@ def check_model_id(value: str) -> str:
     raise ValueError(f"{value!r} is not a value Bedrock publishes as ModelId; expected {MODEL_ID_FORMS}")
 
 
+def scope_of(model_id: str) -> QuotaScope | None:
+    """The quota a call with this ID draws on, or None for an application inference profile's ID
+    (its model decides: ``quotaScope`` or the deploy-time lookup)."""
+    if APPLICATION_PROFILE_ID.fullmatch(model_id) or _PROFILE_TOKEN.fullmatch(model_id):
+        return None
+    if INFERENCE_PROFILE_ID.fullmatch(model_id) and model_id.count(".") >= 2:
+        return "global" if model_id.split(".", 1)[0] == GLOBAL_PREFIX else "crossRegion"
+    return "onDemand"
+
+
+def base_model(model_id: str) -> str:
+    """The foundation-model ID in a model or system inference-profile ID (the geography prefix removed)."""
+    if INFERENCE_PROFILE_ID.fullmatch(model_id) and model_id.count(".") >= 2:
+        return model_id.split(".", 1)[1]
+    return model_id
+
+
 class ModelSettings(Section):
     """One Bedrock model to watch."""
 
     name: str = Field(pattern=NAME_PATTERN)
     """Label on dashboards and in resource and alarm names; unique in the stack."""
     id: str = Field(min_length=1, max_length=2048)
-    """The value Bedrock publishes as the ModelId dimension."""
+    """The value Bedrock publishes as the ModelId dimension (from ``applicationInferenceProfile`` when omitted)."""
     input_token_price: Price | None = None
     """USD per 1,000 input tokens."""
     output_token_price: Price | None = None
@@ -79,14 +109,105 @@ class ModelSettings(Section):
     """USD per 1,000 input tokens read from the prompt cache."""
     cache_write_token_price: Price | None = None
     """USD per 1,000 input tokens written to the prompt cache."""
+    service_tiers: ServiceTiers | None = None
+    """The Priority, Flex and Reserved tiers callers request, with their prices (``config/tiers.py``)."""
     tokens_per_minute_quota: int | None = Field(default=None, gt=0)
-    """The account's tokens-per-minute quota for this model (Service Quotas)."""
+    """The tokens-per-minute quota the model's calls draw on (``quotaScope``); the fallback when
+    ``tokensPerMinuteQuotaCode`` is given."""
+    tokens_per_minute_quota_code: str | None = Field(default=None, pattern=QUOTA_CODE)
+    """Service Quotas code of that quota: its live value is read at deploy time."""
+    tokens_per_day_quota: int | None = Field(default=None, gt=0)
+    """"Model invocation max tokens per day" (default: tokensPerMinuteQuota × 1440, as AWS's default is)."""
+    tokens_per_day_quota_code: str | None = Field(default=None, pattern=QUOTA_CODE)
+    quota_scope: QuotaScope | None = None
+    """Which quota the calls draw on; from the ID when omitted (bare: onDemand; us./eu./apac.…:
+    crossRegion; global.: global)."""
     output_images: bool | None = None
     """Whether the model generates images; defaults from known image-model families."""
+    application_inference_profile: ApplicationInferenceProfile | None = None
+    """An application inference profile, existing (looked up) or created (``config/profiles.py``)."""
     alarms: ModelAlarmOverrides = ModelAlarmOverrides()
     """Per-model alarm overrides (see ``llm-monitor:alarms``)."""
 
     _check_id = field_validator("id")(classmethod(lambda cls, v: check_model_id(v)))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _id_from_profile(cls, data: Any) -> Any:
+        """An application inference profile's model takes its ModelId from the profile."""
+        if not isinstance(data, dict) or not isinstance(data.get("applicationInferenceProfile"), dict):
+            return data
+        profile = data["applicationInferenceProfile"]
+        if "create" in profile:
+            if "id" in data:
+                raise ValueError("a created profile's ID is known only once it exists; remove id")
+            return {**data, "id": PROFILE_TOKEN.format(name=data.get("name"))}
+        given = profile.get("id")
+        arn = profile.get("arn")
+        if isinstance(arn, str):
+            given = arn.rsplit("/", 1)[-1]
+        if isinstance(given, str):
+            if "id" in data and data["id"] != given:
+                raise ValueError(f"id {data['id']!r} is not the profile's ID {given!r}; remove id")
+            return {**data, "id": given}
+        return data
+
+    @model_validator(mode="after")
+    def _tiers_priced(self) -> ModelSettings:
+        tiers = self.service_tiers
+        if tiers is not None:
+            for tier in tiers.declared_extra:
+                block = getattr(tiers, tier)
+                orphans = [k for k, p in block.prices.items() if p is not None and self.prices[k] is None]
+                if orphans:
+                    raise ValueError(
+                        f"serviceTiers.{tier} prices {', '.join(orphans)} tokens, which have no Standard price on "
+                        "this model; give the Standard price too"
+                    )
+        return self
+
+    @property
+    def scope(self) -> QuotaScope | None:
+        """The quota the model's calls draw on (None: an application inference profile not yet looked up)."""
+        if self.quota_scope is not None:
+            return self.quota_scope
+        profile = self.application_inference_profile
+        if profile is not None and profile.create is not None:
+            return scope_of(source_id(profile.create.copy_from))
+        return scope_of(self.id)
+
+    @property
+    def foundation_model(self) -> str | None:
+        """The foundation-model ID the calls reach (None: a profile's, until it is looked up)."""
+        profile = self.application_inference_profile
+        if profile is not None:
+            if profile.create is not None:
+                return base_model(source_id(profile.create.copy_from))
+            return profile.model
+        if APPLICATION_PROFILE_ID.fullmatch(self.id):
+            return None
+        return base_model(self.id)
+
+    @property
+    def daily_quota(self) -> int | None:
+        """The typed daily quota, or AWS's default for it: the per-minute quota × 24 × 60."""
+        if self.tokens_per_day_quota is not None:
+            return self.tokens_per_day_quota
+        return self.tokens_per_minute_quota * 1440 if self.tokens_per_minute_quota else None
+
+    @property
+    def has_minute_quota(self) -> bool:
+        return self.tokens_per_minute_quota is not None or self.tokens_per_minute_quota_code is not None
+
+    @property
+    def has_daily_quota(self) -> bool:
+        return self.daily_quota is not None or self.tokens_per_day_quota_code is not None
+
+    @property
+    def tiers(self) -> tuple[str, ...]:
+        """Every tier the callers use, Standard included, in ServiceTierType order."""
+        extra = self.service_tiers.declared_extra if self.service_tiers else ()
+        return tuple(t for t in ("reserved", "priority", "default", "flex") if t == "default" or t in extra)
 
     @property
     def priced(self) -> bool:
@@ -106,7 +227,7 @@ class ModelSettings(Section):
     def generates_images(self) -> bool:
         if self.output_images is not None:
             return self.output_images
-        return any(family in self.id for family in IMAGE_MODEL_FAMILIES)
+        return any(family in (self.foundation_model or self.id) for family in IMAGE_MODEL_FAMILIES)
 
 
 #: Image-generation model families; OutputImageCount is only ever published for these.

@@ -7,7 +7,8 @@ import json
 import re
 import types
 import typing
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import BaseModel, StrictBool, TypeAdapter, ValidationError
@@ -20,6 +21,7 @@ from llm_monitor.config.errors import ConfigError, Problem
 from llm_monitor.config.logs import LogSettings, log_group_name_problems
 from llm_monitor.config.models import ModelSettings
 from llm_monitor.config.notifications import NotificationSettings, notification_problems
+from llm_monitor.config.prices import ModelPrices, price_problems, with_prices
 from llm_monitor.config.surfaces import SurfaceSettings
 from llm_monitor.config.tags import tag_problems
 
@@ -38,6 +40,7 @@ SECTIONS: dict[str, Any] = {
     "tags": dict[str, str],
     "accountWideOnly": StrictBool,
     "surfaces": SurfaceSettings,
+    "prices": list[ModelPrices],
 }
 _REQUIRED = ("models",)
 
@@ -59,6 +62,26 @@ class Settings:
     surfaces: SurfaceSettings = field(default_factory=SurfaceSettings)
     """Bedrock's surfaces beyond the models (agents, AgentCore, knowledge bases, batch, bedrock-mantle,
     guardrails in depth), each opt-in."""
+    prices: tuple[ModelPrices, ...] = ()
+    """Standard prices by foundation model, for models without their own (already applied to ``models``)."""
+
+    def with_profiles(self, resolved: Mapping[str, tuple[str, str]]) -> Settings:
+        """These settings once application inference profiles are looked up: ``resolved`` maps a
+        model's name to the foundation model behind its profile and the quota its calls draw on
+        (``config.profiles.profile_model``). A typed ``quotaScope`` wins; prices follow the model."""
+        models = []
+        for model in self.models:
+            profile = model.application_inference_profile
+            if model.name in resolved and profile is not None:
+                foundation, scope = resolved[model.name]
+                update: dict[str, Any] = {
+                    "application_inference_profile": profile.model_copy(update={"model": foundation})
+                }
+                if model.quota_scope is None:
+                    update["quota_scope"] = scope
+                model = model.model_copy(update=update)
+            models.append(model)
+        return replace(self, models=with_prices(models, self.prices))
 
 
 def parse_settings(raw: dict[str, Any], *, project: str | None = None, stack: str | None = None) -> Settings:
@@ -86,6 +109,7 @@ def parse_settings(raw: dict[str, Any], *, project: str | None = None, stack: st
         except ValidationError as exc:
             problems += [_problem(key, annotation, e) for e in exc.errors()]
     problems += _duplicates(_decode(raw.get(prefix + "models")))
+    problems += price_problems(values.get("prices", []), NAMESPACE)
     problems += tag_problems(values.get("tags", {}), NAMESPACE)
     problems += _scope_problems(values, switch_given=prefix + "accountWideOnly" in raw)
     if "logs" in values:
@@ -102,7 +126,8 @@ def parse_settings(raw: dict[str, Any], *, project: str | None = None, stack: st
         problems += notification_problems(values["notifications"], region, NAMESPACE)
     if problems:
         raise ConfigError(problems)
-    return Settings(region=region, models=tuple(values.pop("models")), **values)
+    prices = tuple(values.pop("prices", ()))
+    return Settings(region=region, models=with_prices(values.pop("models"), prices), prices=prices, **values)
 
 
 def _decode(value: Any) -> Any:
@@ -176,6 +201,8 @@ def _duplicates(models: Any) -> list[Problem]:
         first_seen: dict[str, int] = {}
         for index, model in enumerate(models):
             value = model.get(attribute) if isinstance(model, dict) else None
+            if value is None and attribute == "id" and isinstance(model, dict):
+                value = _profile_id(model.get("applicationInferenceProfile"))
             if not isinstance(value, str):
                 continue
             if value in first_seen:
@@ -189,6 +216,16 @@ def _duplicates(models: Any) -> list[Problem]:
             else:
                 first_seen[value] = index
     return problems
+
+
+def _profile_id(profile: Any) -> str | None:
+    """The ModelId an ``applicationInferenceProfile`` block gives its model (the ARN's last part, or the ID)."""
+    if not isinstance(profile, dict):
+        return None
+    arn, given = profile.get("arn"), profile.get("id")
+    if isinstance(arn, str):
+        return arn.rsplit("/", 1)[-1]
+    return given if isinstance(given, str) else None
 
 
 def _alarm_problems(values: dict[str, Any], *, parsed_alarms: bool) -> list[Problem]:

@@ -13,6 +13,8 @@ from llm_monitor import catalogue as cat
 from llm_monitor.catalogue import Metric
 from llm_monitor.config import Settings
 from llm_monitor.config.models import ModelSettings
+from llm_monitor.dashboard.tiers import cost_adjustment_entries, tier_row
+from llm_monitor.dashboard.usage import cache_hit_graph, daily_quota_graph, quota_graph, quota_header
 from llm_monitor.dashboard.widgets import (
     COLOURS,
     GRID_COLUMNS,
@@ -94,6 +96,8 @@ SPEED = "speed"
 """Output tokens per second."""
 QUOTA = "quota"
 """Estimated tokens per minute."""
+DAILY_QUOTA = "daily-quota"
+"""Tokens since midnight UTC."""
 COST = "cost"
 """USD per hour."""
 
@@ -113,8 +117,7 @@ def model_section(model: ModelSettings, settings: Settings, extras: Extras) -> S
     def notes(graph_key: str) -> list[dict[str, Any]]:
         return extras.annotations.get((model.name, graph_key), [])
 
-    quota = f", TPM quota {model.tokens_per_minute_quota:,}" if model.tokens_per_minute_quota else ""
-    header = text(f"## {model.name}\n`ModelId` = `{model.id}`{quota}. {_price_summary(model)}")
+    header = text(f"## {model.name}\n`ModelId` = `{model.id}`{quota_header(model)}. {_price_summary(model)}")
 
     tiles = [
         model_metric(cat.INVOCATIONS, model, label="Invocations"),
@@ -129,7 +132,11 @@ def model_section(model: ModelSettings, settings: Settings, extras: Extras) -> S
     if cost_terms:
         tiles += _cache_sources(model)
         tiles += [expression(expr, id, label, visible=False) for id, label, expr in cost_terms]
-        tiles.append(expression("+".join(id for id, _, _ in cost_terms), "cost", "Cost (USD)"))
+        # Tokens a service tier served at its own prices: the difference from Standard (dashboard/tiers.py).
+        adjustments = cost_adjustment_entries(model, "")
+        tiles += adjustments
+        parts = [id for id, _, _ in cost_terms] + [e[0]["id"] for e in adjustments if "expression" in e[0]]
+        tiles.append(expression("+".join(parts), "cost", "Cost (USD)"))
 
     activity = graph(
         "Invocations, errors and throttles (per minute)",
@@ -219,31 +226,19 @@ def model_section(model: ModelSettings, settings: Settings, extras: Extras) -> S
         y_label="Tokens/s",
         annotations=notes(SPEED),
     )
-    quota_lines = notes(QUOTA)
-    quota_metrics = [
-        model_metric(cat.ESTIMATED_TPM_QUOTA_USAGE, model, id="q", stat="Sum", visible=False),
-        # Per-minute rate whatever period the console picks (the quota is per minute).
-        expression(per_minute("q"), "tpm", "Estimated tokens/min"),
-        # The per-minute sum at 1-minute resolution shows the peaks the average hides.
-        model_metric(cat.ESTIMATED_TPM_QUOTA_USAGE, model, stat="Sum", period=60, label="1-minute usage"),
-    ]
-    if model.tokens_per_minute_quota:
-        quota_lines = [
-            {"label": "TPM quota", "value": model.tokens_per_minute_quota, "color": COLOURS["quota"]},
-            *quota_lines,
-        ]
-    quota_widget = graph(
-        "Estimated TPM quota usage", quota_metrics, region, period, y_label="Tokens/min", annotations=quota_lines
-    )
-    third_row = [quota_widget]
+    third_row = [quota_graph(model, region, period, notes(QUOTA))]
+    daily = daily_quota_graph(model, region, period, notes(DAILY_QUOTA))
+    third_row += [daily] if daily else []
+    third_row.append(cache_hit_graph(model, region, period))
     if cost_terms:
         # USD per hour whatever period the console picks, like the cost alarm.
         hourly = f"3600/PERIOD({INPUT_TOKENS.id_prefix})"
         cost_metrics = _token_sources(model)
         cost_metrics += [expression(f"{expr}*{hourly}", id, label) for id, label, expr in cost_terms]
-        cost_metrics.append(
-            expression("+".join(id for id, _, _ in cost_terms), "ctotal", "Total USD/hour", color=COLOURS["total"])
-        )
+        adjustments = cost_adjustment_entries(model, f"*{hourly}")
+        cost_metrics += adjustments
+        parts = [id for id, _, _ in cost_terms] + [e[0]["id"] for e in adjustments if "expression" in e[0]]
+        cost_metrics.append(expression("+".join(parts), "ctotal", "Total USD/hour", color=COLOURS["total"]))
         third_row.append(
             graph("Cost (USD per hour)", cost_metrics, region, period, y_label="USD/hour", annotations=notes(COST))
         )
@@ -265,14 +260,16 @@ def model_section(model: ModelSettings, settings: Settings, extras: Extras) -> S
             period,
         )
     )
-    for widget in third_row:
-        widget.width = GRID_COLUMNS // len(third_row)
+    for index, widget in enumerate(third_row):
+        # The row's 24 columns shared out: 8 each for 3 widgets, 6 for 4, 5-5-5-5-4 for 5.
+        widget.width = GRID_COLUMNS // len(third_row) + (index < GRID_COLUMNS % len(third_row))
+    tiered = tier_row(model, region, period, extras.annotations)
 
-    graphs = [activity, rates, latency, ttft, tokens, speed, *third_row]
+    graphs = [activity, rates, latency, ttft, tokens, speed, *third_row, *tiered]
     for widget in graphs:
         # The model's name in every title: a widget opened full-screen or shared still says which model.
         widget.properties["title"] = f"{model.name}: {widget.properties['title']}"
     rows = [[header], [totals(f"{model.name}: totals for the time range", tiles, region, period)]]
-    rows += [graphs[0:3], graphs[3:6], third_row]
+    rows += [graphs[0:3], graphs[3:6], third_row] + ([tiered] if tiered else [])
     rows += extras.model_rows.get(model.name, [])
     return Section(f"model:{model.name}", rows)

@@ -76,14 +76,25 @@ def _dimension_values(text: str) -> tuple[str, int]:
 
 
 def _traffic(text: str) -> tuple[str, cost.Traffic]:
-    name, value = _named(text)
-    parts = value.split(":")
-    if len(parts) != 3:
+    # The model's name ends at the first '=' before the first ':' (tier shares have '=' too).
+    head, colon, rest = text.partition(":")
+    name, value = _named(head)
+    parts = [value, *rest.split(":")] if colon else [value]
+    if len(parts) not in (3, 4):
         raise argparse.ArgumentTypeError(
-            f"{text!r}: write [MODEL=]REQUESTS_PER_DAY:INPUT_TOKENS:OUTPUT_TOKENS, e.g. 20000:1500:300"
+            f"{text!r}: write [MODEL=]REQUESTS_PER_DAY:INPUT_TOKENS:OUTPUT_TOKENS[:TIER=SHARE,...], "
+            "e.g. 20000:1500:300 or 20000:1500:300:priority=0.2,flex=0.3"
         )
-    requests, tokens_in, tokens_out = (_number(p) for p in parts)
-    return name, cost.Traffic(requests, tokens_in, tokens_out)
+    requests, tokens_in, tokens_out = (_number(p) for p in parts[:3])
+    tiers: dict[str, float] = {}
+    for item in parts[3].split(",") if len(parts) == 4 else []:
+        tier, _, share = item.partition("=")
+        if tier not in ("reserved", "priority", "flex") or not share:
+            raise argparse.ArgumentTypeError(f"{text!r}: tier shares are reserved=, priority= or flex= a fraction")
+        tiers[tier] = _number(share)
+    if sum(tiers.values()) > 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: the tier shares add up to more than 1")
+    return name, cost.Traffic(requests, tokens_in, tokens_out, tiers)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -146,8 +157,10 @@ def _parser() -> argparse.ArgumentParser:
         type=_traffic,
         action="append",
         default=[],
-        metavar="[MODEL=]REQUESTS_PER_DAY:INPUT_TOKENS:OUTPUT_TOKENS",
-        help="expected Bedrock traffic (every model, or the named one; repeatable): adds the Bedrock spend",
+        metavar="[MODEL=]REQUESTS_PER_DAY:INPUT_TOKENS:OUTPUT_TOKENS[:TIER=SHARE,...]",
+        help="expected Bedrock traffic (every model, or the named one; repeatable): adds the Bedrock spend; "
+        "shares of the requests on the Reserved, Priority or Flex tier (the rest Standard) are priced at "
+        "those tiers' prices",
     )
     estimate.add_argument(
         "--prices", type=Path, default=prices.DEFAULT_FILE, help="price table (JSON; default: us-east-1's)"

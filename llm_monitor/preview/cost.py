@@ -93,6 +93,8 @@ class Traffic:
     """Per request."""
     output_tokens: float
     """Per request."""
+    tiers: Mapping[str, float] = field(default_factory=dict)
+    """Shares of the requests served by Reserved, Priority or Flex; the rest by Standard."""
 
 
 @dataclass(frozen=True)
@@ -142,9 +144,13 @@ class Assumptions:
         if self.traffic:
             profile = "; ".join(
                 f"{name}: {t.requests_per_day:g} requests/day × {t.input_tokens:g} in + {t.output_tokens:g} out tokens"
+                + "".join(f", {share:.0%} {tier}" for tier, share in sorted(t.tiers.items()))
                 for name, t in sorted(self.traffic.items())
             )
-            lines.append(f"Bedrock traffic ({profile}); on-demand token prices from the stack config.")
+            lines.append(
+                f"Bedrock traffic ({profile}); token prices from the stack config, each service tier's requests "
+                "at that tier's prices (a reservation's monthly fee is not included)."
+            )
         return lines
 
 
@@ -421,7 +427,28 @@ def _bedrock(models: Sequence[ModelSettings], a: Assumptions, prices: PriceTable
             continue
         monthly = None
         if m.input_token_price is not None and m.output_token_price is not None:
-            per_request = traffic.input_tokens * m.input_token_price + traffic.output_tokens * m.output_token_price
+            per_request = sum(
+                share
+                * (
+                    traffic.input_tokens * _tier_price(m, tier, "input")
+                    + traffic.output_tokens * _tier_price(m, tier, "output")
+                )
+                for tier, share in _tier_shares(m, traffic).items()
+            )
             monthly = traffic.requests_per_day * prices.days_per_month * per_request / 1000
         spend.append(BedrockSpend(m.name, traffic, monthly))
     return spend
+
+
+def _tier_shares(model: ModelSettings, traffic: Traffic) -> dict[str, float]:
+    """Shares of the requests by serving tier: the traffic's, for tiers the model declares; Standard the rest."""
+    shares = {t: v for t, v in traffic.tiers.items() if t in model.tiers and t != "default"}
+    return {**shares, "default": max(0.0, 1 - sum(shares.values()))}
+
+
+def _tier_price(model: ModelSettings, tier: str, kind: str) -> float:
+    """USD per 1,000 tokens of ``kind`` served by ``tier`` (the Standard price without serviceTiers)."""
+    standard = model.prices[kind]
+    if model.service_tiers is None or tier == "default":
+        return standard or 0.0
+    return model.service_tiers.price(tier, kind, standard) or 0.0

@@ -19,7 +19,11 @@ with the Terraform names in Pulumi's camelCase:
 - ``sns/topicPolicy:TopicPolicy``: ``arn`` (``sns/topic_policy.go``);
 - ``iam/role:Role``: ``name``, ``namePrefix`` (``iam/role.go``, the one file not re-read for this table;
   the program lets Pulumi name the role anyway);
-- ``iam/rolePolicy:RolePolicy``: ``name``, ``namePrefix``, ``role`` (``iam/role_policy.go``).
+- ``iam/rolePolicy:RolePolicy``: ``name``, ``namePrefix``, ``role`` (``iam/role_policy.go``);
+- ``bedrock/inferenceProfile:InferenceProfile``: ``name``, ``description``, ``modelSource``
+  (``bedrock/inference_profile.go``: only tags update in place; Bedrock has no
+  UpdateInferenceProfile). A replaced profile gets a new ID: its graphs and alarms follow, but
+  callers must switch to the new ARN, and the old ID's history stays behind.
 
 Every other input of these types (and every input of KMS keys, query definitions and the invocation
 logging configuration that this program sets) is updated in place.
@@ -54,6 +58,7 @@ FORCE_NEW: dict[str, frozenset[str]] = {
     rt.TOPIC_POLICY: frozenset({"arn"}),
     rt.ROLE: frozenset({"name", "namePrefix"}),
     rt.ROLE_POLICY: frozenset({"name", "namePrefix", "role"}),
+    rt.INFERENCE_PROFILE: frozenset({"name", "description", "modelSource"}),
 }
 MISSING = "<absent>"
 """Stands for a value one side of a diff does not have."""

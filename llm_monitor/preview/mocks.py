@@ -1,4 +1,13 @@
-"""Pulumi mocks that answer like AWS would: realistic ARNs and IDs, deterministic."""
+"""Pulumi mocks that answer like AWS would: realistic ARNs and IDs, deterministic.
+
+Data sources the preview cannot really read answer with stand-ins, the same on every run:
+
+- GetServiceQuota (``aws.servicequotas.get_service_quota``): ``PREVIEW_QUOTA`` tokens for any
+  quota code, so a quota read at deploy time shows in the preview as that number;
+- GetInferenceProfile (``aws.bedrock.get_inference_profile``): an application profile over the
+  model ``PREVIEW_PROFILES`` names for its ID (the shipped stacks' profiles), or over
+  ``PREVIEW_PROFILE_MODEL`` in the stack's Region.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +21,24 @@ from llm_monitor import resource_types as rt
 from llm_monitor.aws import arn, partition
 
 MOCK_ACCOUNT = "123456789012"
+#: What every quota read from Service Quotas is in the preview.
+PREVIEW_QUOTA = 1_000_000.0
+#: Application inference profiles of the shipped stacks: the model, and the Regions it routes to.
+PREVIEW_PROFILES: dict[str, tuple[str, tuple[str, ...]]] = {
+    # prod's search-assistant: a copy of the EU cross-Region Claude 3.7 Sonnet profile.
+    "k3x9q2m7v4hz": ("anthropic.claude-3-7-sonnet-20250219-v1:0", ("eu-west-1", "eu-west-3", "eu-central-1")),
+}
+PREVIEW_PROFILE_MODEL = "amazon.nova-lite-v1:0"
 
 
 def _uuid(seed: str) -> str:
     h = hashlib.sha256(seed.encode()).hexdigest()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
+def _profile_id(seed: str) -> str:
+    """12 lower-case letters and digits, like an application inference profile's ID."""
+    return hashlib.sha256(seed.encode()).hexdigest()[:12]
 
 
 class AwsMocks(pulumi.runtime.Mocks):
@@ -64,6 +86,10 @@ class AwsMocks(pulumi.runtime.Mocks):
                 inputs.get("name", name),
                 {"arn": arn(r, "iam", MOCK_ACCOUNT, f"role/{inputs.get('name', name)}", regional=False)},
             ),
+            rt.INFERENCE_PROFILE: lambda: (
+                _profile_id(name),
+                {"arn": arn(r, "bedrock", MOCK_ACCOUNT, f"application-inference-profile/{_profile_id(name)}")},
+            ),
         }
         if typ in factories:
             return factories[typ]()
@@ -85,4 +111,24 @@ class AwsMocks(pulumi.runtime.Mocks):
                 "userId": "AIDAPREVIEW",
                 "id": MOCK_ACCOUNT,
             }
+        if args.token == "aws:servicequotas/getServiceQuota:getServiceQuota":
+            code = args.args.get("quotaCode")
+            return {"quotaCode": code, "serviceCode": args.args.get("serviceCode"), "value": PREVIEW_QUOTA, "id": code}
+        if args.token == "aws:bedrock/getInferenceProfile:getInferenceProfile":
+            return self._inference_profile(str(args.args.get("inferenceProfileId")))
         raise NotImplementedError(f"the preview has no mock for invoke {args.token}")
+
+    def _inference_profile(self, identifier: str) -> dict[str, Any]:
+        profile_id = identifier.rsplit("/", 1)[-1]
+        model, regions = PREVIEW_PROFILES.get(profile_id, (PREVIEW_PROFILE_MODEL, (self.region,)))
+        part = partition(self.region)
+        return {
+            "inferenceProfileId": profile_id,
+            "inferenceProfileArn": arn(
+                self.region, "bedrock", MOCK_ACCOUNT, f"application-inference-profile/{profile_id}"
+            ),
+            "inferenceProfileName": f"preview-{profile_id}",
+            "models": [{"modelArn": f"arn:{part}:bedrock:{region}::foundation-model/{model}"} for region in regions],
+            "status": "ACTIVE",
+            "type": "APPLICATION",
+        }

@@ -14,6 +14,10 @@ composite alarm"; the PutMetricAlarm API reference.
 - Missing data: see ``decide``; it reproduces every row of the guide's two example tables
   (``tests/simulate/test_alarm.py`` holds them as test vectors).
 - Data is taken to arrive before the evaluation that needs it (no ingestion delay).
+- A wall-clock evaluation window (``EvaluationWindow.WallClockWindow``, UTC) aligns the periods to
+  the clock (midnight for a day, Monday 00:00 for a week) and evaluates the periods that have
+  ended: "Each evaluation looks at the data for the most recently completed clock hour" (user
+  guide, alarm-evaluation-window.html); it is still evaluated every minute.
 """
 
 from __future__ import annotations
@@ -104,6 +108,7 @@ class MetricAlarm:
     queries: tuple[Query, ...]
     threshold_metric_id: str | None = None
     low_sample_percentiles: str = "evaluate"
+    wall_clock: bool = False
 
     @property
     def watched(self) -> str:
@@ -156,6 +161,7 @@ def metric_alarm(inputs: Mapping[str, Any]) -> MetricAlarm:
         queries=tuple(queries),
         threshold_metric_id=_get(inputs, "threshold_metric_id"),
         low_sample_percentiles=_get(inputs, "evaluate_low_sample_count_percentiles") or "evaluate",
+        wall_clock=_get(_get(inputs, "evaluation_window") or {}, "wall_clock_window") is not None,
     )
 
 
@@ -164,6 +170,15 @@ def _dims(source: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 BandSource = Callable[[MetricAlarm, str, float, Grid], tuple[Series, Series]]
+#: Minutes from the Unix epoch (a Thursday) to the first Monday, where ISO weeks start.
+_FIRST_MONDAY = 4 * 1440
+
+
+def _since_boundary(origin: datetime, minute: int, period: int) -> int:
+    """Minutes from the last UTC clock boundary of a ``period``-minute period to ``minute``."""
+    wall = int(origin.timestamp()) // 60 + minute
+    offset = _FIRST_MONDAY if period == 7 * 1440 else 0
+    return (wall - offset) % period
 
 
 @dataclass(frozen=True)
@@ -215,9 +230,12 @@ class MetricAlarmEvaluator:
         self._full: tuple[Series, Series, Series] | None = None
 
     def grid(self, end: int) -> Grid:
-        """The evaluation range ending at minute ``end`` (exclusive), oldest period first."""
+        """The evaluation range ending at minute ``end`` (exclusive), oldest period first; with a
+        wall-clock window, ending at the last clock boundary (the last period that has ended)."""
         p = self.alarm.period // 60
         count = self.alarm.evaluation_periods + EXTRA_PERIODS
+        if self.alarm.wall_clock:
+            end -= _since_boundary(self.origin, end, p)
         return Grid(tuple(end - (count - i) * p for i in range(count)), self.alarm.period, self.origin)
 
     def series(self, grid: Grid, only: str | None = None) -> dict[str, Value]:

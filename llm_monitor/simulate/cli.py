@@ -119,9 +119,10 @@ def _test(args: argparse.Namespace) -> int:
             verdicts.append(judge(_simulate(path, scenario, stack), stack.settings))
     failed = [v for v in verdicts if not v.passed]
     for verdict in verdicts:
-        if args.quiet and verdict.passed:
-            status = "N/A " if verdict.not_applicable else "PASS"
-            print(f"{status} {verdict.run.scenario.name} on {verdict.run.stack}")
+        if verdict.not_applicable:
+            print(timeline(verdict))
+        elif args.quiet and verdict.passed:
+            print(f"PASS {verdict.run.scenario.name} on {verdict.run.stack}")
         else:
             print(timeline(verdict) + "\n")
     if failed:

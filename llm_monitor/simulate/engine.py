@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from llm_monitor import catalogue as cat
@@ -24,6 +24,7 @@ from llm_monitor.alarms import TOPIC_TOKEN, AlarmPlan, CompositeAlarmSpec, Metri
 from llm_monitor.alarms.specs import alarm_name
 from llm_monitor.alarms.stack import alarm_topic_name
 from llm_monitor.config import Settings
+from llm_monitor.deployvalues import placeholders, substitute, typed_quotas
 from llm_monitor.simulate import alarm as cw
 from llm_monitor.simulate.anomaly import NORMAL_DAYS, AnomalyModel, TrailingAnomalyModel
 from llm_monitor.simulate.metrics import Datapoint, MetricStore, metric_key
@@ -38,6 +39,7 @@ from llm_monitor.simulate.traffic import (
     effective,
     guardrail_profile,
     guardrails,
+    tier_factors,
 )
 
 MIN_WARM_UP = 30
@@ -83,6 +85,8 @@ class Run:
     transitions: list[tuple[int, str, str, str]]
     """(minute, alarm, from, to) for every alarm, with or without actions."""
     notifications: list[Notification]
+    not_applicable: str | None = None
+    """Why the scenario does not apply to the stack (it ``needs`` a model the stack lacks)."""
 
     def short(self, alarm: str) -> str:
         """An alarm's name without the stack's prefix."""
@@ -95,6 +99,26 @@ class Run:
     @property
     def emails(self) -> list[Notification]:
         return [n for n in self.notifications if n.email]
+
+
+def with_typed_quotas(plan: AlarmPlan, settings: Settings) -> AlarmPlan:
+    """The plan with quota placeholders replaced by the typed numbers (the simulator reads no live quota);
+    ValueError when a quota is known only by its Service Quotas code."""
+    typed = typed_quotas(settings)
+    alarms = []
+    for alarm in plan.metric_alarms:
+        queries = tuple(
+            replace(q, expression=substitute(q.expression, typed)) if q.expression and "${" in q.expression else q
+            for q in alarm.queries
+        )
+        left = [t for q in queries if q.expression for t in placeholders(q.expression) if t.startswith("${quota")]
+        if left:
+            raise ValueError(
+                f"alarm {alarm.name}: {', '.join(left)} is read from Service Quotas at deploy time; give the typed "
+                "number too (tokensPerMinuteQuota, tokensPerDayQuota), which the simulator uses"
+            )
+        alarms.append(replace(alarm, queries=queries))
+    return replace(plan, metric_alarms=tuple(alarms))
 
 
 def warm_up(plan: AlarmPlan) -> int:
@@ -118,6 +142,10 @@ def simulate(
     must be ``scenario.start`` and which must reach back ``warm_up(plan)`` minutes)."""
     readings = readings or Readings()
     selection = Selection(settings, scenario.name)
+    missing = selection.missing(scenario.needs, scenario.surfaces)
+    if missing:
+        return Run(scenario, stack, plan.prefix, [], {}, [], [], not_applicable=missing)
+    plan = with_typed_quotas(plan, settings)
     events = [
         (e, tuple(m.name for m in selection.models(e.model, f"events[{i}].model")))
         for i, e in enumerate(scenario.events)
@@ -172,7 +200,8 @@ def generate(
     records = [0] * (duration - start)
     for model in settings.models:
         rng = None if seed is None else random.Random(f"{seed}:{model.name}")
-        publisher = Publisher(store, Target(model.name, model.id), readings, settings.logs.application_namespace)
+        target = Target(model.name, model.id, model.tiers)
+        publisher = Publisher(store, target, readings, settings.logs.application_namespace)
         mine = [e for e, names in events if model.name in names]
         for minute in range(start, duration):
             hour = (origin + timedelta(minutes=minute)).hour
@@ -180,7 +209,7 @@ def generate(
             calls = draw(rng, profile)
             # Latency wanders from minute to minute as much as the call rate does.
             jitter = 1.0 if rng is None else math.exp(profile.noise * rng.gauss(0, 1))
-            publisher.publish(minute, calls, profile, slow * jitter, longer)
+            publisher.publish(minute, calls, profile, slow * jitter, longer, tier_factors(mine, minute))
             records[minute - start] += calls.accepted
     if settings.logs.invocation_logging.enabled:
         rng = None if seed is None else random.Random(f"{seed}:delivery")

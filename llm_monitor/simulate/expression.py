@@ -16,6 +16,8 @@ Source: "Using math expressions with CloudWatch metrics" (CloudWatch user guide,
   missing value as 0); of a single series, a scalar over the whole range.
 - ``ANOMALY_DETECTION_BAND(m, k)`` returns two series, the upper bound first (``FIRST`` and
   ``LAST`` select them). The band itself comes from the caller (see ``anomaly.py``).
+- ``RUNNING_SUM(m)`` "returns a time series with the running sum of the values in m" (dashboards
+  use it; in an alarm it would sum only the evaluation range, so no alarm here does).
 
 Simplifications, documented: when every input series is empty, ``FILL`` still fills the
 range (CloudWatch's FILL note says it fills the latest point even when it never has data); the
@@ -474,6 +476,20 @@ def _pick(index: int) -> Callable[[Evaluator, tuple[Node, ...]], Value]:
     return pick
 
 
+def _running_sum(ev: Evaluator, args: tuple[Node, ...]) -> Value:
+    if len(args) != 1:
+        raise ExpressionError("RUNNING_SUM takes one series")
+    value = ev.evaluate(args[0])
+    if not isinstance(value, dict):
+        raise ExpressionError("RUNNING_SUM takes one time series")
+    out: Series = {}
+    total = 0.0
+    for ts in sorted(value):
+        total += value[ts]
+        out[ts] = total
+    return out
+
+
 def _metrics(ev: Evaluator, args: tuple[Node, ...]) -> Value:
     ids = ev.inputs.ids()
     if args:
@@ -505,5 +521,6 @@ _FUNCTIONS: dict[str, Callable[[Evaluator, tuple[Node, ...]], Value]] = {
     "FIRST": _pick(0),
     "LAST": _pick(-1),
     "METRICS": _metrics,
+    "RUNNING_SUM": _running_sum,
 }
 SUPPORTED_FUNCTIONS = frozenset(_FUNCTIONS)

@@ -73,6 +73,21 @@ class Datapoint:
         mean = sum(values) / k
         return cls(float(count), mean * count, values[0], values[-1], tuple((v, weight) for v in values))
 
+    @classmethod
+    def merged(cls, parts: Iterable[Datapoint | None]) -> Datapoint | None:
+        """One minute of a metric published for several series at once (the ModelId total of every
+        service tier's series): counts and sums add up, percentiles come from every part's values."""
+        present = [d for d in parts if d is not None and d.count]
+        if len(present) <= 1:
+            return present[0] if present else None
+        return cls(
+            sum(d.count for d in present),
+            sum(d.total for d in present),
+            min(d.low for d in present),
+            max(d.high for d in present),
+            tuple(p for d in present for p in d.points),
+        )
+
 
 @lru_cache(maxsize=4096)
 def _quantile_factors(k: int, sigma: float) -> tuple[float, ...]:

@@ -45,9 +45,9 @@ def timeline(verdict: Verdict) -> str:
     """The scenario's events, every alarm state change (and who was told), and each expectation."""
     run = verdict.run
     scenario = run.scenario
+    if run.not_applicable:
+        return f"N/A  {scenario.name} on {run.stack}: {run.not_applicable}"
     status = "PASS" if verdict.passed else "FAIL"
-    if verdict.not_applicable:
-        return f"N/A  {verdict.run.scenario.name} on {verdict.run.stack}: {verdict.not_applicable}"
     start = scenario.start.strftime("%a %Y-%m-%d %H:%M UTC")
     lines = [f"{status} {scenario.name} on {run.stack} ({scenario.duration} min from {start})"]
     if scenario.description:
@@ -114,8 +114,8 @@ def markdown(verdicts: Sequence[Verdict]) -> str:
             run = verdict.run
             page, email = first_delay(run, page=True), first_delay(run, page=False)
             summary = run.scenario.description.strip().splitlines()[0] if run.scenario.description else ""
-            if verdict.not_applicable:
-                lines.append(f"| `{run.scenario.name}` | {summary} | | | | | n/a ({verdict.not_applicable}) |")
+            if run.not_applicable:
+                lines.append(f"| `{run.scenario.name}` | {summary} | — | — | — | — | n/a: {run.not_applicable} |")
                 continue
             lines.append(
                 f"| `{run.scenario.name}` | {summary} "

@@ -7,7 +7,11 @@ e-mails. Models are named by selector, so one scenario runs on any stack:
 - a model's ``name`` (``claude-sonnet``);
 - ``first`` or ``last`` (in the stack's ``models`` list), or a position (``1``, ``2``, ``-1``);
 - ``busy``: the first model the stack expects to carry traffic (``alarms.trafficLoss``);
-- ``idle``: the last model it does not.
+- ``idle``: the last model it does not;
+- ``priority``, ``flex``, ``reserved``: the first model whose ``serviceTiers`` declare that tier.
+
+A scenario that ``needs`` such a model does not apply to a stack that has none: it is reported as
+not applicable there instead of failing.
 
 Invalid files end in ``ScenarioError``, which names the key path of every problem
 (``events[1].serverErrors``), like the stack config's errors.
@@ -61,6 +65,13 @@ def _share(value: Any) -> Any:
 
 Share = Annotated[float, BeforeValidator(_share)]
 Positive = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Tier = Literal["reserved", "priority", "default", "flex"]
+
+
+def _tier_mix(mix: dict[str, float]) -> dict[str, float]:
+    if sum(mix.values()) > 1 + 1e-9:
+        raise ValueError(f"the tiers' shares add up to {sum(mix.values()):.0%}; at most 100% (the rest is Standard)")
+    return mix
 
 
 class Spread(Section):
@@ -110,6 +121,13 @@ class Profile(Section):
     hourly: dict[str, Positive] = Field(default_factory=dict)
     """The daily shape of the call rate: multipliers by UTC hour, keyed ``"20"`` or ``"20-7"``
     (end exclusive, across midnight). Part of the model's normal: the anomaly model knows it."""
+    tiers: dict[Tier, Share] = Field(default_factory=dict)
+    """Shares of the calls that request each service tier; the rest request Standard. Only tiers the
+    model's ``serviceTiers`` declare are requested (its callers use what the stack says they use)."""
+    reserved_tokens_per_minute: Positive | None = None
+    """The Reserved tier's capacity (input + output tokens a minute); calls beyond it overflow to Standard."""
+
+    _mix = field_validator("tiers")(classmethod(lambda cls, v: _tier_mix(v)))
 
     @field_validator("hourly")
     @classmethod
@@ -187,6 +205,10 @@ class Event(Section):
     """Multiplier of time to first token and generation time, ``x5``."""
     output_tokens: str | None = None
     """Multiplier of output tokens per call, ``x20``."""
+    tier: Tier | None = None
+    """``latency`` and ``outputTokens`` apply only to the calls this service tier serves."""
+    tiers: dict[Tier, Share] | None = None
+    """Another mix of requested service tiers (see ``Profile.tiers``)."""
     invocation_log_delivery_failures: Share | None = None
     """Share of invocation-log records Bedrock fails to deliver to CloudWatch Logs (stack-wide)."""
     invocation_logging_stopped: bool = False
@@ -295,6 +317,8 @@ class Scenario(Section):
     """``default`` for every model, then selectors for single models (their fields win)."""
     events: list[Event] = Field(default_factory=list)
     expect: list[Expectation] = Field(default_factory=list)
+    needs: list[Literal["priority", "flex", "reserved"]] = Field(default_factory=list)
+    """Selectors that must find a model; on a stack where one finds none the scenario does not apply."""
     replay: str | None = None
     """A file of ``aws cloudwatch get-metric-data`` output to replay instead of ``traffic`` (see replay.py),
     relative to the scenario file."""

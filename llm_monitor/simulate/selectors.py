@@ -8,12 +8,15 @@ traffic (an enabled ``trafficLoss`` alarm); or ``idle``, the last model it does 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from llm_monitor.config import Settings
 from llm_monitor.config.errors import Problem
 from llm_monitor.config.models import ModelSettings
 from llm_monitor.simulate.scenario import Profile, ScenarioError
 
 DEFAULT = "default"
+TIER_SELECTORS = ("priority", "flex", "reserved")
 
 
 class Selection:
@@ -42,6 +45,8 @@ class Selection:
             found = [m for m in models if self._busy(m)][:1]
         elif selector == "idle":
             found = [m for m in models if not self._busy(m)][-1:]
+        elif selector in TIER_SELECTORS:
+            found = [m for m in models if selector in m.tiers][:1]
         else:
             found = [m for m in models if m.name == selector]
         if not found:
@@ -50,9 +55,25 @@ class Selection:
                 "busy": "no model of this stack is expected to carry traffic (alarms.trafficLoss), so nothing "
                 "can page when its traffic is lost",
                 "idle": "every model of this stack is expected to carry traffic",
+                **{
+                    t: f"no model of this stack declares the {t} service tier (serviceTiers.{t})"
+                    for t in TIER_SELECTORS
+                },
             }.get(str(selector), f"no such model (this stack has {names})")
             raise ScenarioError(self.source, [Problem(path, f"{selector!r}: {why}")])
         return found
+
+    def missing(self, needs: Sequence[str], surfaces: Sequence[str] = ()) -> str | None:
+        """Why a scenario that ``needs`` these selectors and ``surfaces`` does not apply here, or None when it does."""
+        absent = [s for s in surfaces if not getattr(self.settings.surfaces, s).enabled]
+        if absent:
+            return "needs " + ", ".join(f"llm-monitor:surfaces.{s}" for s in absent)
+        for selector in needs:
+            try:
+                self.models(selector, "needs")
+            except ScenarioError as exc:
+                return exc.problems[0].message
+        return None
 
     def profiles(self, traffic: dict[str | int, Profile]) -> dict[str, Profile]:
         """Each model's traffic: the defaults, then ``default``, then entries naming the model."""

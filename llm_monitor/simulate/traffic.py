@@ -10,7 +10,16 @@ Bedrock's publishing rules, as the user guide describes them (``catalogue.py`` c
 - ``TimeToFirstToken`` comes from successful streaming calls only, and so does
   ``EstimatedTPMQuotaUsage`` (input + cache writes + output × the model's burndown factor);
 - a counted metric is published only in a minute where it counts something, unless
-  ``Readings.zero_counts`` says Bedrock publishes zeros beside a minute's other metrics.
+  ``Readings.zero_counts`` says Bedrock publishes zeros beside a minute's other metrics;
+- service tiers (service-tiers-inference.html): every runtime metric is published per ModelId
+  (every tier together) and, for a model whose config declares tiers, also per ModelId +
+  ServiceTier (requested) + ResolvedServiceTier (served). A call names no tier unless the traffic
+  says so (``Profile.tiers``), and then it is served by Standard (``default``); Priority and Flex
+  calls are served by their tier; Reserved calls are served by Reserved up to the reservation's
+  tokens per minute (``reservedTokensPerMinute``) and by Standard beyond it. Tokens served from the
+  reservation are left out of ``EstimatedTPMQuotaUsage`` ("Your reserved tier capacity reservation
+  is separate from your on-demand quota"; an assumption: the page does not say what the estimate
+  counts).
 
 Application logs (one line per call, ``llm-monitor:logs``) see every call, including those that
 failed before reaching Bedrock; throttled calls reach them as errors (``ThrottlingException``
@@ -24,7 +33,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 
@@ -47,10 +56,16 @@ class Readings:
 
 @dataclass(frozen=True)
 class Target:
-    """A model the traffic is for: its name and the ModelId Bedrock publishes."""
+    """A model the traffic is for: its name, the ModelId Bedrock publishes, the tiers its config declares."""
 
     name: str
     model_id: str
+    tiers: tuple[str, ...] = ("default",)
+
+    @property
+    def tiered(self) -> bool:
+        """The model's config declares tiers besides Standard: its tier series matter."""
+        return self.tiers != ("default",)
 
 
 @dataclass(frozen=True)
@@ -93,10 +108,23 @@ def effective(profile: Profile, events: Iterable[Event], minute: int, hour: int)
             update["requests"] = float(event.requests)
         if event.no_traffic:
             update["requests"] = 0.0
+        if event.tiers is not None:
+            update["tiers"] = event.tiers
         profile = profile.model_copy(update=update)
-        slow *= multiplier(event.latency)
-        longer *= multiplier(event.output_tokens)
+        if event.tier is None:
+            slow *= multiplier(event.latency)
+            longer *= multiplier(event.output_tokens)
     return profile, slow, longer
+
+
+def tier_factors(events: Iterable[Event], minute: int) -> dict[str, tuple[float, float]]:
+    """(latency, output-token) multipliers of the events that apply to one service tier only."""
+    factors: dict[str, tuple[float, float]] = {}
+    for event in events:
+        if event.tier is not None and event.active(minute):
+            slow, longer = factors.get(event.tier, (1.0, 1.0))
+            factors[event.tier] = (slow * multiplier(event.latency), longer * multiplier(event.output_tokens))
+    return factors
 
 
 def draw(rng: random.Random | None, profile: Profile) -> Minute:
@@ -154,10 +182,19 @@ class Publisher:
         self.store, self.target, self.readings, self.app_namespace = store, target, readings, app_namespace
         self.by_model = ((cat.MODEL_ID, target.model_id),)
 
-    def publish(self, minute: int, calls: Minute, profile: Profile, slow: float, longer: float) -> None:
-        """``slow`` multiplies latency (an event's, times this minute's jitter), ``longer`` output tokens."""
+    def publish(
+        self,
+        minute: int,
+        calls: Minute,
+        profile: Profile,
+        slow: float,
+        longer: float,
+        tier_slow: Mapping[str, tuple[float, float]] | None = None,
+    ) -> None:
+        """``slow`` multiplies latency (an event's, times this minute's jitter), ``longer`` output tokens;
+        ``tier_slow`` adds (latency, output-token) multipliers for the calls one tier serves."""
         if calls.reached:
-            self._bedrock(minute, calls, profile, slow, longer)
+            self._bedrock(minute, calls, profile, slow, longer, tier_slow or {})
         if calls.attempts and profile.application_logs:
             self._application(minute, calls, profile)
 
@@ -165,42 +202,89 @@ class Publisher:
         if value or zero:
             self.store.put(metric_key(metric.namespace, metric.name, dims), minute, Datapoint.counted(float(value)))
 
-    def _sampled(self, metric: cat.Metric, minute: int, datapoint: Datapoint | None) -> None:
+    def _sampled(
+        self, metric: cat.Metric, minute: int, datapoint: Datapoint | None, dims: Sequence[tuple[str, str]] = ()
+    ) -> None:
         if datapoint is not None and datapoint.count:
-            self.store.put(metric_key(metric.namespace, metric.name, self.by_model), minute, datapoint)
+            self.store.put(metric_key(metric.namespace, metric.name, dims or self.by_model), minute, datapoint)
 
-    def _bedrock(self, minute: int, calls: Minute, profile: Profile, slow: float, longer: float) -> None:
+    def _dims(self, requested: str, served: str) -> tuple[tuple[str, str], ...]:
+        return (*self.by_model, (cat.SERVICE_TIER, requested), (cat.RESOLVED_SERVICE_TIER, served))
+
+    def _split(self, calls: Minute, profile: Profile, longer: float) -> dict[tuple[str, str], Minute]:
+        """The minute's calls by (requested, served) tier."""
+        shares: dict[str, float] = {t: v for t, v in profile.tiers.items() if t in self.target.tiers and t != "default"}
+        shares["default"] = max(0.0, 1 - sum(shares.values()))
+        pairs = {(t, t): m for t, m in _divide(calls, shares).items() if m.reached}
+        reserved = pairs.pop(("reserved", "reserved"), None)
+        if reserved is not None:
+            # The reservation serves as many calls as its tokens per minute allow; Standard the rest.
+            per_call = profile.input_tokens + profile.output_tokens.p50 * longer
+            capacity = profile.reserved_tokens_per_minute
+            room = reserved.reached if capacity is None else min(reserved.reached, int(capacity // per_call))
+            served = _divide(reserved, {"reserved": float(room), "default": float(reserved.reached - room)})
+            pairs.update({("reserved", t): m for t, m in served.items() if m.reached})
+        return pairs
+
+    def _bedrock(
+        self,
+        minute: int,
+        calls: Minute,
+        profile: Profile,
+        slow: float,
+        longer: float,
+        tier_slow: Mapping[str, tuple[float, float]],
+    ) -> None:
         zero = self.readings.zero_counts
-        invocations = calls.accepted if self.readings.invocations_include_errors else calls.succeeded
-        self._count(cat.INVOCATIONS, minute, invocations, self.by_model, zero)
-        self._count(cat.INVOCATION_CLIENT_ERRORS, minute, calls.client_errors, self.by_model, zero)
-        self._count(cat.INVOCATION_SERVER_ERRORS, minute, calls.server_errors, self.by_model, zero)
-        self._count(cat.INVOCATION_THROTTLES, minute, calls.throttled, self.by_model, zero)
-        ok = calls.succeeded
-        if not ok:
+        pairs = self._split(calls, profile, longer) if self.target.tiered else {("default", "default"): calls}
+        groups: list[tuple[Sequence[tuple[str, str]], Minute]] = [(self.by_model, calls)]
+        if self.target.tiered:
+            groups += [(self._dims(*pair), part) for pair, part in pairs.items()]
+        for dims, part in groups:
+            invocations = part.accepted if self.readings.invocations_include_errors else part.succeeded
+            self._count(cat.INVOCATIONS, minute, invocations, dims, zero)
+            self._count(cat.INVOCATION_CLIENT_ERRORS, minute, part.client_errors, dims, zero)
+            self._count(cat.INVOCATION_SERVER_ERRORS, minute, part.server_errors, dims, zero)
+            self._count(cat.INVOCATION_THROTTLES, minute, part.throttled, dims, zero)
+        if not calls.succeeded:
             return
+        samples = {}
+        for pair, part in pairs.items():
+            if part.succeeded:
+                tier_slower, tier_longer = tier_slow.get(pair[1], (1.0, 1.0))
+                samples[pair] = self._samples(part, profile, slow * tier_slower, longer * tier_longer)
+        for metric in _SAMPLED:
+            self._sampled(metric, minute, Datapoint.merged(s.get(metric) for s in samples.values()))
+            if self.target.tiered:
+                for pair, sample in samples.items():
+                    self._sampled(metric, minute, sample.get(metric), self._dims(*pair))
+        # Tokens served from a reservation do not draw on the on-demand quota (see the module doc).
+        quota = sum(s[_QUOTA].total for pair, s in samples.items() if pair[1] != "reserved")
+        self._count(cat.ESTIMATED_TPM_QUOTA_USAGE, minute, round(quota), self.by_model, False)
+
+    def _samples(self, calls: Minute, profile: Profile, slow: float, longer: float) -> dict[cat.Metric, Datapoint]:
+        """The per-call metrics of one group of successful calls (one served tier's, or all of them)."""
+        ok = calls.succeeded
         out = Spread(p50=profile.output_tokens.p50 * longer, p90=profile.output_tokens.p90 * longer)
         ttft = profile.time_to_first_token_ms
         generation = 1000 / profile.output_tokens_per_second
         # Latency = time to first token + output tokens / decode speed (both slowed by ``slow``).
         latency = Spread(p50=(ttft.p50 + out.p50 * generation) * slow, p90=(ttft.p90 + out.p90 * generation) * slow)
-        self._sampled(cat.INVOCATION_LATENCY, minute, Datapoint.distributed(ok, latency.p50, _sigma(latency)))
-        self._sampled(
-            cat.TIME_TO_FIRST_TOKEN,
-            minute,
-            Datapoint.distributed(calls.streaming, ttft.p50 * slow, _sigma(ttft)) if calls.streaming else None,
-        )
+        samples = {cat.INVOCATION_LATENCY: Datapoint.distributed(ok, latency.p50, _sigma(latency))}
+        if calls.streaming:
+            samples[cat.TIME_TO_FIRST_TOKEN] = Datapoint.distributed(calls.streaming, ttft.p50 * slow, _sigma(ttft))
         tokens_out = Datapoint.distributed(ok, out.p50, _sigma(out))
-        self._sampled(cat.OUTPUT_TOKEN_COUNT, minute, tokens_out)
+        samples[cat.OUTPUT_TOKEN_COUNT] = tokens_out
         tokens_in = ok * profile.input_tokens
-        self._sampled(cat.INPUT_TOKEN_COUNT, minute, Datapoint(ok, tokens_in, 0, 0))
+        samples[cat.INPUT_TOKEN_COUNT] = Datapoint(ok, tokens_in, 0, 0)
         read, write = ok * profile.cache_read_tokens, ok * profile.cache_write_tokens
         if read:
-            self._sampled(cat.CACHE_READ_INPUT_TOKENS, minute, Datapoint(ok, read, 0, 0))
+            samples[cat.CACHE_READ_INPUT_TOKENS] = Datapoint(ok, read, 0, 0)
         if write:
-            self._sampled(cat.CACHE_WRITE_INPUT_TOKENS, minute, Datapoint(ok, write, 0, 0))
+            samples[cat.CACHE_WRITE_INPUT_TOKENS] = Datapoint(ok, write, 0, 0)
         quota = tokens_in + write + tokens_out.total * profile.quota_burndown
-        self._count(cat.ESTIMATED_TPM_QUOTA_USAGE, minute, round(quota), self.by_model, False)
+        samples[_QUOTA] = Datapoint(ok, quota, 0, 0)
+        return samples
 
     def _application(self, minute: int, calls: Minute, profile: Profile) -> None:
         failed = calls.before_bedrock + calls.throttled + calls.client_errors + calls.server_errors
@@ -223,6 +307,39 @@ class Publisher:
         current = self.store.at(key, minute)
         total = value + (current.total if current else 0)
         self.store.put(key, minute, Datapoint.counted(total))
+
+
+#: Published once per call (sampled), in this order; the quota estimate is counted apart.
+_SAMPLED = (
+    cat.INVOCATION_LATENCY,
+    cat.TIME_TO_FIRST_TOKEN,
+    cat.OUTPUT_TOKEN_COUNT,
+    cat.INPUT_TOKEN_COUNT,
+    cat.CACHE_READ_INPUT_TOKENS,
+    cat.CACHE_WRITE_INPUT_TOKENS,
+)
+_QUOTA = cat.ESTIMATED_TPM_QUOTA_USAGE
+
+
+_OUTCOMES = ("before_bedrock", "throttled", "client_errors", "server_errors", "succeeded")
+
+
+def _divide(calls: Minute, shares: dict[str, float]) -> dict[str, Minute]:
+    """One minute's calls divided by ``shares``, outcome by outcome (whole numbers that add up)."""
+    parts = {f: apportion(getattr(calls, f), shares) for f in _OUTCOMES}
+    streaming = apportion(calls.streaming, {k: float(parts["succeeded"][k]) for k in shares})
+    return {
+        k: Minute(
+            attempts=sum(parts[f][k] for f in _OUTCOMES),
+            before_bedrock=parts["before_bedrock"][k],
+            throttled=parts["throttled"][k],
+            client_errors=parts["client_errors"][k],
+            server_errors=parts["server_errors"][k],
+            succeeded=parts["succeeded"][k],
+            streaming=streaming[k],
+        )
+        for k in shares
+    }
 
 
 def apportion(count: int, shares: dict[str, float]) -> dict[str, int]:

@@ -24,8 +24,10 @@ class Check:
 class Verdict:
     run: Run
     checks: tuple[Check, ...]
-    not_applicable: str | None = None
-    """Why the scenario says nothing about this stack (it lacks a surface the scenario exercises)."""
+    @property
+    def not_applicable(self) -> str | None:
+        """Why the scenario says nothing about this stack (it lacks a model or surface the scenario needs)."""
+        return self.run.not_applicable
 
     @property
     def passed(self) -> bool:
@@ -33,10 +35,8 @@ class Verdict:
 
 
 def judge(run: Run, settings: Settings) -> Verdict:
-    missing = [s for s in run.scenario.surfaces if not getattr(settings.surfaces, s).enabled]
-    if missing:
-        keys = ", ".join(f"llm-monitor:surfaces.{s}" for s in missing)
-        return Verdict(run, (), not_applicable=f"needs {keys}")
+    if run.not_applicable:
+        return Verdict(run, ())
     selection = Selection(settings, run.scenario.name)
     checks = [_check(run, selection, e, f"expect[{i}]") for i, e in enumerate(run.scenario.expect)]
     return Verdict(run, tuple(checks))
