@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from llm_monitor import __version__
 from llm_monitor.config import NAMESPACE, ConfigError, parse_settings
 from llm_monitor.config.root import REGION_KEY, SECTIONS
 from llm_monitor.preview import cost, diff, prices, report, runner, stackconfig
@@ -88,6 +89,7 @@ def _traffic(text: str) -> tuple[str, cost.Traffic]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m llm_monitor", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--version", action="version", version=f"llm-monitor {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     preview = commands.add_parser(
         "preview",
@@ -180,6 +182,11 @@ class _Run:
     args: argparse.Namespace
     progress: Progress
     secrets: Secrets = field(default_factory=Secrets)
+
+
+def entry_point() -> None:
+    """The ``llm-monitor`` console script (same as ``python -m llm_monitor``)."""
+    sys.exit(main())
 
 
 def main(argv: list[str] | None = None) -> int:
