@@ -17,7 +17,7 @@ from llm_monitor.alarms import TOPIC_TOKEN, build_alarms
 from llm_monitor.aws import ACCOUNT_ID_TOKEN
 from llm_monitor.config import parse_settings
 from llm_monitor.preview.mocks import MOCK_ACCOUNT
-from tests.program import PRICED, Preview, models, preview, preview_failure, stack_config
+from tests.program import PRICED, Preview, fixture_config, models, preview, preview_failure
 
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
@@ -118,7 +118,7 @@ def test_roll_ups_wait_for_their_children(alarmed: Preview) -> None:
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_the_program_registers_exactly_the_stacks_alarm_plan(stack: str, request: pytest.FixtureRequest) -> None:
     run: Preview = request.getfixturevalue(stack)
-    alarm_plan = build_alarms(parse_settings(stack_config(stack)), project="llm-monitor", stack=stack)
+    alarm_plan = build_alarms(parse_settings(fixture_config(stack)), project="llm-monitor", stack=stack)
     topic = topic_arn(run)
     registered = {a["inputs"].get("name") or a["inputs"]["alarmName"]: a["inputs"] for a in run.of_type(METRIC_ALARM)}
     registered |= {c["inputs"]["alarmName"]: c["inputs"] for c in run.of_type(COMPOSITE)}

@@ -6,7 +6,7 @@ import json
 
 from llm_monitor.config import parse_settings
 from llm_monitor.plan import build_plan
-from tests.program import models, stack_config
+from tests.program import fixture_config, models
 
 
 def test_alarms_link_the_dashboard_page_that_shows_their_model() -> None:
@@ -21,7 +21,7 @@ def test_alarms_link_the_dashboard_page_that_shows_their_model() -> None:
 
 
 def test_dashboards_show_the_plans_alarms_and_log_widgets() -> None:
-    plan = build_plan(parse_settings(stack_config("prod")), project="llm-monitor", stack="prod")
+    plan = build_plan(parse_settings(fixture_config("prod")), project="llm-monitor", stack="prod")
     first = json.dumps(plan.dashboards[0].body)
     (status,) = [w for w in plan.dashboards[0].body["widgets"] if w["type"] == "alarm"]
     assert sorted(status["properties"]["alarms"]) == sorted(plan.alarms.alarm_arns)
@@ -30,7 +30,7 @@ def test_dashboards_show_the_plans_alarms_and_log_widgets() -> None:
 
 
 def test_topic_policy_admits_every_alarm_of_the_stack() -> None:
-    plan = build_plan(parse_settings(stack_config("dev")), project="llm-monitor", stack="dev")
+    plan = build_plan(parse_settings(fixture_config("dev")), project="llm-monitor", stack="dev")
     # The topic policy admits this stack's alarms by name prefix: every alarm name must match it.
     topic_policy = json.loads(plan.notifications.topic_policy)
     (allow,) = [s for s in topic_policy["Statement"] if s["Effect"] == "Allow"]

@@ -11,7 +11,7 @@ import pytest
 from llm_monitor import plan, stack
 from llm_monitor.config import ConfigError, LimitError, Settings, parse_settings
 from llm_monitor.preview import stackconfig
-from tests.program import ROOT, run_cli
+from tests.program import FIXTURES, ROOT, run_cli
 
 
 def project_named(tmp_path: Path, name: str) -> Path:
@@ -29,8 +29,8 @@ def test_names_too_long_for_aws_are_a_config_error(tmp_path: Path) -> None:
     """Project and stack names of 100 characters each (the most Pulumi allows) make names AWS refuses."""
     project = project_named(tmp_path, "p" * 100)
     name = "s" * 100
-    shutil.copy(ROOT / "Pulumi.dev.yaml", project / f"Pulumi.{name}.yaml")
-    completed = run_cli("preview", "--stack", name, "--out", str(tmp_path / "o"), "--project-dir", str(project))
+    shutil.copy(FIXTURES / "Pulumi.dev.yaml", project / f"Pulumi.{name}.yaml")
+    completed = run_cli("preview", "--program", str(project), "--stack", name, "--out", str(tmp_path / "o"))
     assert completed.returncode == 2
     assert completed.stderr.startswith("error: invalid stack configuration (1 problem):")
     assert "must be 1-255 characters" in completed.stderr
@@ -40,7 +40,7 @@ def test_names_too_long_for_aws_are_a_config_error(tmp_path: Path) -> None:
 
 
 def dev_settings() -> Settings:
-    config = stackconfig.load(ROOT, "dev")
+    config = stackconfig.load(ROOT, "dev", FIXTURES / "Pulumi.dev.yaml")
     return parse_settings(config.values)
 
 

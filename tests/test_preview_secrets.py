@@ -14,7 +14,7 @@ from pulumi.runtime import rpc
 from llm_monitor.preview import stackconfig
 from llm_monitor.preview.output import OutputError, PreviewDir
 from llm_monitor.preview.secrets import REDACTED, Secrets
-from tests.program import ROOT, run_cli, stack_config
+from tests.program import ROOT, fixture_config, run_preview
 
 SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 
@@ -26,7 +26,7 @@ def secure(name: str) -> dict[str, str]:
 
 def secret_stack(tmp_path: Path) -> Path:
     """dev's config with secrets at the top level, inside objects and inside lists."""
-    config = stack_config("dev")
+    config = fixture_config("dev")
     config["aws:secretKey"] = secure("top")  # top-level key (`pulumi config set --secret aws:secretKey`)
     config["llm-monitor:tags"]["Owner"] = secure("owner")  # in an object: lands in the provider's default tags
     config["llm-monitor:logs"]["invocationLogging"]["largeDataS3"] = {"bucketName": secure("bucket")}
@@ -74,11 +74,11 @@ def test_secrets_at_any_path_preview_and_never_reach_the_output(tmp_path: Path) 
     }
 
     first, second = tmp_path / "first", tmp_path / "second"
-    completed = run_cli("preview", "--stack", "secrets", "--stack-file", str(stack_file), "--out", str(first))
+    completed = run_preview("--stack", "secrets", "--stack-file", str(stack_file), "--out", str(first))
     assert completed.returncode == 0, completed.stderr
     # A second run diffs against the first, so diff.json is written too (and every file is searched).
-    completed = run_cli(
-        "preview", "--stack", "secrets", "--stack-file", str(stack_file), "--out", str(second), "--diff", str(first)
+    completed = run_preview(
+        "--stack", "secrets", "--stack-file", str(stack_file), "--out", str(second), "--diff", str(first)
     )
     assert completed.returncode == 0, completed.stderr
     files = texts(second)
@@ -146,11 +146,11 @@ def test_redaction_covers_sdk_secrets_and_reshaped_placeholders() -> None:
 
 
 def test_a_secret_where_the_program_wants_a_number_is_a_clear_config_error(tmp_path: Path) -> None:
-    config = stack_config("dev")
+    config = fixture_config("dev")
     config["llm-monitor:logs"]["retentionDays"] = secure("days")
     stack_file = tmp_path / "Pulumi.n.yaml"
     stack_file.write_text(yaml.safe_dump({"config": config}), encoding="utf-8")
-    completed = run_cli("preview", "--stack", "n", "--stack-file", str(stack_file), "--out", str(tmp_path / "o"))
+    completed = run_preview("--stack", "n", "--stack-file", str(stack_file), "--out", str(tmp_path / "o"))
     assert completed.returncode == 2
     assert "llm-monitor:logs.retentionDays" in completed.stderr
     assert "this value is a secret" in completed.stderr

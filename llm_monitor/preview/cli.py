@@ -27,7 +27,6 @@ from llm_monitor.preview.secrets import Secrets
 from llm_monitor.resource_types import DASHBOARD
 from llm_monitor.simulate import cli as alarm_tests
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 #: Every config key the program reads (named to a stack whose values come from an ESC environment).
 PROGRAM_KEYS = (REGION_KEY, *(f"{NAMESPACE}:{name}" for name in SECTIONS))
 
@@ -97,6 +96,14 @@ def _parser() -> argparse.ArgumentParser:
         description="Run the program under Pulumi's mock runtime; write resources, dashboard pictures, "
         "the monthly cost of the monitoring and (with --diff) what changes, summed up in DIR/summary.md.",
     )
+    preview.add_argument(
+        "--program",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the Pulumi project to preview: the directory of its Pulumi.yaml, program and stack files "
+        "(default: the current directory; this project's own, or a program of yours that uses BedrockMonitoring)",
+    )
     preview.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
     preview.add_argument("--out", required=True, type=Path, help="directory to write the preview to")
     preview.add_argument("--stack-file", type=Path, help="use this stack file instead of Pulumi.<stack>.yaml")
@@ -154,8 +161,7 @@ def _parser() -> argparse.ArgumentParser:
     estimate.add_argument(
         "--prices", type=Path, default=prices.DEFAULT_FILE, help="price table (JSON; default: us-east-1's)"
     )
-    preview.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help=argparse.SUPPRESS)
-    alarm_tests.add_commands(commands, PROJECT_DIR)
+    alarm_tests.add_commands(commands, Path("."))
     return parser
 
 
@@ -214,17 +220,17 @@ def _preview(run: _Run) -> str:
     args, progress = run.args, run.progress
     progress.step("reading the stack configuration")
     table = prices.load(args.prices)
-    config = stackconfig.load(args.project_dir, args.stack, args.stack_file, reads=PROGRAM_KEYS)
+    config = stackconfig.load(args.program, args.stack, args.stack_file, reads=PROGRAM_KEYS)
     run.secrets = config.secrets
     progress.step(f"running the program for stack {args.stack} under Pulumi's mock runtime")
-    result = runner.run(args.project_dir, config)
+    result = runner.run(args.program, config)
     if result.error:
         raise CliError(result.error)
     settings = parse_settings(config.values)
     assumptions = _assumptions(args, [m.name for m in settings.models])
     if args.diff:
         progress.step(f"reading {args.diff} to compare with")
-    baseline = _baseline(args.diff, args.project_dir) if args.diff else None
+    baseline = _baseline(args.diff, args.program) if args.diff else None
     resources = [r.as_json() for r in result.resources]
     with PreviewDir(args.out, config.secrets) as out:
         drawn = write(out, result, draw=not args.no_pictures, progress=progress)
@@ -269,10 +275,9 @@ def _baseline(target: str, project_dir: Path) -> tuple[str, list[dict[str, Any]]
     # Another stack needs a run of its own in a fresh process: the Pulumi SDK keeps global state.
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "preview"
-        command = ["preview", "--stack", target, "--out", str(out), "--no-pictures", "--project-dir", str(project_dir)]
+        command = ["preview", "--stack", target, "--out", str(out), "--no-pictures", "--program", str(project_dir)]
         completed = subprocess.run(
             [sys.executable, "-m", "llm_monitor", *command],
-            cwd=PROJECT_DIR,  # where this package is importable from, whatever --project-dir says
             capture_output=True,
             text=True,
             check=False,

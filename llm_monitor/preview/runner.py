@@ -12,7 +12,9 @@ and every recorded string has the stack's secret placeholders scrubbed (``secret
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import runpy
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,7 @@ from pulumi.runtime.mocks import MockMonitor
 
 from llm_monitor.preview.mocks import AwsMocks
 from llm_monitor.preview.secrets import REDACTED, Secrets
-from llm_monitor.preview.stackconfig import StackConfig
+from llm_monitor.preview.stackconfig import StackConfig, StackConfigError, read_yaml
 
 
 @dataclass
@@ -93,8 +95,23 @@ class RecordingMonitor(MockMonitor):
         return response
 
 
+def program_file(project_dir: Path) -> Path:
+    """The file the Python language host runs: ``main`` of ``Pulumi.yaml`` (a file, or a folder's
+    ``__main__.py``), or the project folder's ``__main__.py``."""
+    main = read_yaml(project_dir / "Pulumi.yaml").get("main")
+    path = project_dir / main if isinstance(main, str) and main else project_dir
+    path = path / "__main__.py" if path.is_dir() else path
+    if not path.is_file():
+        raise StackConfigError(f"{path} does not exist: no Python program to run in {project_dir}")
+    return path
+
+
 def run(project_dir: Path, config: StackConfig) -> RunResult:
-    """Run the program once in this process (call it in a fresh process: the SDK keeps global state)."""
+    """Run the program once in this process (call it in a fresh process: the SDK keeps global state).
+
+    As the language host does: in the project folder, with the program's folder first on ``sys.path``.
+    """
+    main = program_file(project_dir).resolve()
     # A fresh loop: the SDK needs a current one (and Python 3.14 no longer creates it implicitly).
     asyncio.set_event_loop(asyncio.new_event_loop())
     region = str(config.values.get("aws:region") or "us-east-1")
@@ -105,7 +122,9 @@ def run(project_dir: Path, config: StackConfig) -> RunResult:
 
     @pulumi.runtime.test
     def program() -> Any:
-        runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+        sys.path.insert(0, str(main.parent))
+        with contextlib.chdir(project_dir):
+            runpy.run_path(str(main), run_name="__main__")
         root = pulumi.runtime.settings.get_root_resource()
         exported = dict(root.outputs) if root is not None else {}  # type: ignore[attr-defined]
 
