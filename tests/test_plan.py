@@ -14,6 +14,7 @@ def test_alarms_link_the_dashboard_page_that_shows_their_model() -> None:
     plan = build_plan(parse_settings(config), project="llm-monitor", stack="test")
     assert len(plan.dashboards) > 1
     page_of = {model: d for d in plan.dashboards for model in d.model_names}
+    assert plan.alarms is not None
     for alarm in plan.alarms.metric_alarms:
         if alarm.model:
             assert alarm.dashboard == page_of[alarm.model].url
@@ -23,6 +24,8 @@ def test_alarms_link_the_dashboard_page_that_shows_their_model() -> None:
 def test_dashboards_show_the_plans_alarms_and_log_widgets() -> None:
     plan = build_plan(parse_settings(fixture_config("prod")), project="llm-monitor", stack="prod")
     first = json.dumps(plan.dashboards[0].body)
+    assert plan.alarms is not None
+    assert plan.logs is not None
     (status,) = [w for w in plan.dashboards[0].body["widgets"] if w["type"] == "alarm"]
     assert sorted(status["properties"]["alarms"]) == sorted(plan.alarms.alarm_arns)
     for group in plan.logs.groups:
@@ -32,6 +35,8 @@ def test_dashboards_show_the_plans_alarms_and_log_widgets() -> None:
 def test_topic_policy_admits_every_alarm_of_the_stack() -> None:
     plan = build_plan(parse_settings(fixture_config("dev")), project="llm-monitor", stack="dev")
     # The topic policy admits this stack's alarms by name prefix: every alarm name must match it.
+    assert plan.notifications is not None
+    assert plan.alarms is not None
     topic_policy = json.loads(plan.notifications.topic_policy)
     (allow,) = [s for s in topic_policy["Statement"] if s["Effect"] == "Allow"]
     prefix = allow["Condition"]["ArnLike"]["aws:SourceArn"].rsplit(":", 1)[-1].rstrip("*")

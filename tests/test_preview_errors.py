@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pulumi
 import pytest
 
-from llm_monitor import plan, stack
+from llm_monitor import plan
 from llm_monitor.config import ConfigError, LimitError, Settings, parse_settings
+from llm_monitor.config.args import ArgumentProblems, args_from_settings
 from llm_monitor.preview import stackconfig
 from tests.program import FIXTURES, ROOT, run_cli
 
@@ -69,15 +69,19 @@ def test_any_other_limit_of_the_pure_layer_is_a_config_error_too(monkeypatch: py
     assert "stack name 'dev'" in problem.message
 
 
-def test_the_program_reports_it_as_pulumi_reports_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``pulumi up`` prints a RunError without a traceback; the preview turns it into exit code 2."""
+def test_a_limit_names_the_argument_for_the_component_and_the_key_for_the_program(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The component writes argument paths; the program (``in_config``) the stack config's key paths."""
 
     def too_long(*args: object, **kwargs: object) -> None:
         raise LimitError("dashboard name 'x' has 300 characters", "llm-monitor:dashboard.namePrefix")
 
     monkeypatch.setattr(plan, "build_dashboards", too_long)
-    with pytest.raises(pulumi.RunError, match=r"llm-monitor:dashboard.namePrefix: dashboard name 'x' has 300"):
-        stack.plan_stack(dev_settings())
+    with pytest.raises(ArgumentProblems) as caught:
+        plan.plan_arguments(args_from_settings(dev_settings()), project="llm-monitor", stack="dev")
+    assert "  - args.dashboard.name_prefix: dashboard name 'x' has 300 characters" in str(caught.value)
+    assert "llm-monitor:dashboard.namePrefix: dashboard name 'x' has 300" in caught.value.in_config()
 
 
 def test_the_dashboard_name_check_names_the_prefix() -> None:

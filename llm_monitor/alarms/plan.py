@@ -17,11 +17,12 @@ from dataclasses import dataclass, field, replace
 
 from llm_monitor import catalogue as cat
 from llm_monitor.alarms import errors, latency, spend, traffic
-from llm_monitor.alarms.context import Annotations, ModelContext
+from llm_monitor.alarms.context import Annotations, ModelContext, model_alarm_name
 from llm_monitor.alarms.specs import ABOVE, AT_OR_ABOVE, AlarmSpec, CompositeAlarmSpec, MetricAlarmSpec, window
 from llm_monitor.aws import ACCOUNT_ID_TOKEN, alarm_arn
-from llm_monitor.config import Settings
+from llm_monitor.config import NAMESPACE, ConfigError, LimitError, Problem, Settings
 from llm_monitor.config.alarms import AlarmSettings
+from llm_monitor.config.models import ModelSettings
 from llm_monitor.dashboard import Dashboard
 
 #: Stands for the stack's own alarm topic in ``AlarmPlan.targets``; the Pulumi layer puts in its ARN.
@@ -104,15 +105,26 @@ def build_alarms(settings: Settings, *, project: str, stack: str) -> AlarmPlan:
     composites: list[CompositeAlarmSpec] = []
     annotations: Annotations = {}
     rules = settings.alarms
-    for model in settings.models:
-        context = ModelContext(settings, model, prefix, rules.for_model(model.alarms))
-        model_specs = [s for s in (build(context) for build in MODEL_ALARMS) if s is not None]
-        paging = [s for s in model_specs if s.urgency == "page"]
+    too_long: list[Problem] = []
+    for index, model in enumerate(settings.models):
+        path = f"{NAMESPACE}:models[{index}].{'label' if model.name_derived else 'name'}"
+        context = ModelContext(settings, model, prefix, rules.for_model(model.alarms), path)
+        try:
+            model_specs = [s for s in (build(context) for build in MODEL_ALARMS) if s is not None]
+            paging = [s for s in model_specs if s.urgency == "page"]
+            if rules.health.enabled and paging:
+                composites.append(_health(prefix, model, paging, path))
+        except LimitError as exc:
+            if exc.path is None:
+                raise
+            too_long.append(Problem(exc.path, str(exc)))  # every model's at once
+            continue
         if rules.health.enabled and paging:
-            composites.append(_health(prefix, model.name, paging))
             model_specs = [replace(s, actions=False) if s.urgency == "page" else s for s in model_specs]
         specs += model_specs
         annotations |= context.annotations  # keyed by model name: no two models share a key
+    if too_long:
+        raise ConfigError(too_long)
     specs += _stack_alarms(settings, prefix)
     names = Counter([s.name for s in specs] + [c.name for c in composites])
     duplicates = sorted(n for n, count in names.items() if count > 1)
@@ -128,14 +140,14 @@ def build_alarms(settings: Settings, *, project: str, stack: str) -> AlarmPlan:
     )
 
 
-def _health(prefix: str, model: str, paging: Sequence[MetricAlarmSpec]) -> CompositeAlarmSpec:
+def _health(prefix: str, model: ModelSettings, paging: Sequence[MetricAlarmSpec], path: str) -> CompositeAlarmSpec:
     kinds = ", ".join(s.kind for s in paging)
     return CompositeAlarmSpec(
-        key=f"{model}-health",
-        name=f"{prefix}-{model}-health",
+        key=f"{model.name}-health",
+        name=model_alarm_name(prefix, model, "health", path),
         children=tuple(s.name for s in paging),
-        model=model,
-        meaning=f"{model}: at least one of its paging alarms is in ALARM ({kinds}). This one page covers "
+        model=model.name,
+        meaning=f"{model.display}: at least one of its paging alarms is in ALARM ({kinds}). This one page covers "
         "all of them until every one is OK again.",
         check_first="The alarm named in the notification's TriggeringChildren; its description says what to "
         "check. The model's section of the dashboard shows every graph with its thresholds.",

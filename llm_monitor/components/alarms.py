@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
 
 from llm_monitor.alarms import TOPIC_TOKEN, AlarmPlan, AlarmSpec
+from llm_monitor.components._secrecy import Secrecy
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,8 @@ class BedrockAlarmsArgs:
     """From ``llm_monitor.alarms.build_alarms`` (linked to the dashboards)."""
     topic_arn: pulumi.Input[str]
     """The stack's alarm topic (``TOPIC_TOKEN`` in ``AlarmPlan.targets``)."""
+    secrecy: Secrecy = field(default_factory=Secrecy)
+    """Tags, and whether the pager topics (``notifications.topicArns``) are secrets."""
 
 
 class BedrockAlarms(pulumi.ComponentResource):
@@ -26,10 +29,13 @@ class BedrockAlarms(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: BedrockAlarmsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("llm-monitor:index:BedrockAlarms", name, None, opts)
-        plan = args.plan
+        plan, tags = args.plan, args.secrecy.tags
 
         def targets(spec: AlarmSpec) -> list[pulumi.Input[str]]:
-            return [args.topic_arn if t == TOPIC_TOKEN else t for t in plan.targets(spec)]
+            return [
+                args.topic_arn if t == TOPIC_TOKEN else args.secrecy.keep("notifications", t)
+                for t in plan.targets(spec)
+            ]
 
         names: dict[str, pulumi.Output[str]] = {}
         resources: dict[str, pulumi.Resource] = {}
@@ -39,6 +45,7 @@ class BedrockAlarms(pulumi.ComponentResource):
                 **spec.inputs(),
                 alarm_actions=targets(spec),
                 ok_actions=targets(spec),
+                tags=tags,
                 opts=pulumi.ResourceOptions(parent=self),
             )
             names[spec.name], resources[spec.name] = alarm.name, alarm
@@ -48,6 +55,7 @@ class BedrockAlarms(pulumi.ComponentResource):
                 **composite.inputs(),
                 alarm_actions=targets(composite),
                 ok_actions=targets(composite),
+                tags=tags,
                 # The rule names its children; CloudWatch refuses a rule naming an alarm that does not exist yet.
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[resources[c] for c in composite.children]),
             )

@@ -18,8 +18,9 @@ from llm_monitor.config.base import Section
 from llm_monitor.config.dashboard import DashboardSettings
 from llm_monitor.config.errors import ConfigError, Problem
 from llm_monitor.config.logs import LogSettings, log_group_name_problems
-from llm_monitor.config.models import ModelSettings
+from llm_monitor.config.models import ModelSettings, name_from_label
 from llm_monitor.config.notifications import NotificationSettings, notification_problems
+from llm_monitor.config.parts import PARTS, Part, part_problems
 from llm_monitor.config.tags import tag_problems
 
 NAMESPACE = "llm-monitor"
@@ -36,6 +37,7 @@ SECTIONS: dict[str, Any] = {
     "logs": LogSettings,
     "tags": dict[str, str],
     "accountWideOnly": StrictBool,
+    "parts": list[Part],
 }
 _REQUIRED = ("models",)
 
@@ -54,6 +56,11 @@ class Settings:
     account_wide_only: bool = False
     """The stack watches the account as a whole (the account overview and the logs) and lists no
     model: an empty ``models`` list is then intended rather than a mistake."""
+    parts: tuple[Part, ...] = PARTS
+    """What the stack builds (``llm_monitor.config.parts``)."""
+
+    def builds(self, part: Part) -> bool:
+        return part in self.parts
 
 
 def parse_settings(raw: dict[str, Any], *, project: str | None = None, stack: str | None = None) -> Settings:
@@ -83,6 +90,7 @@ def parse_settings(raw: dict[str, Any], *, project: str | None = None, stack: st
     problems += _duplicates(_decode(raw.get(prefix + "models")))
     problems += tag_problems(values.get("tags", {}), NAMESPACE)
     problems += _scope_problems(values, switch_given=prefix + "accountWideOnly" in raw)
+    problems += part_problems(values, NAMESPACE)
     if "logs" in values:
         problems += log_group_name_problems(values["logs"], project, stack, NAMESPACE)
     problems += _alarm_problems(values, parsed_alarms=prefix + "alarms" not in raw or "alarms" in values)
@@ -97,6 +105,8 @@ def parse_settings(raw: dict[str, Any], *, project: str | None = None, stack: st
         problems += notification_problems(values["notifications"], region, NAMESPACE)
     if problems:
         raise ConfigError(problems)
+    if "parts" in values:
+        values["parts"] = tuple(values["parts"])
     return Settings(region=region, models=tuple(values.pop("models")), **values)
 
 
@@ -170,20 +180,36 @@ def _duplicates(models: Any) -> list[Problem]:
     for attribute in ("name", "id"):
         first_seen: dict[str, int] = {}
         for index, model in enumerate(models):
-            value = model.get(attribute) if isinstance(model, dict) else None
-            if not isinstance(value, str):
+            value, key, derived = _identifier(model, attribute)
+            if value is None:
                 continue
             if value in first_seen:
+                how = (
+                    f"derives the name {value!r}, the name of" if derived else f"duplicate {attribute} {value!r}, also"
+                )
+                fix = "; set a name of its own" if derived else ""
                 problems.append(
                     Problem(
-                        f"{NAMESPACE}:models[{index}].{attribute}",
-                        f"duplicate {attribute} {value!r} (also models[{first_seen[value]}]); "
-                        f"each model's {attribute} must be unique in the stack",
+                        f"{NAMESPACE}:models[{index}].{key}",
+                        f"{how} models[{first_seen[value]}]; each model's {attribute} must be unique in the stack{fix}",
                     )
                 )
             else:
                 first_seen[value] = index
     return problems
+
+
+def _identifier(model: Any, attribute: str) -> tuple[str | None, str, bool]:
+    """(value, key it comes from, derived?) of a raw model's name or id; a name may come from its label."""
+    if not isinstance(model, dict):
+        return None, attribute, False
+    value = model.get(attribute)
+    if isinstance(value, str):
+        return value, attribute, False
+    label = model.get("label")
+    if attribute == "name" and value is None and isinstance(label, str) and name_from_label(label):
+        return name_from_label(label), "label", True
+    return None, attribute, False
 
 
 def _alarm_problems(values: dict[str, Any], *, parsed_alarms: bool) -> list[Problem]:

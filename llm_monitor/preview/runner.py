@@ -76,7 +76,7 @@ class RecordingMonitor(MockMonitor):
                 "protect": bool(request.protect),
                 "retainOnDelete": bool(request.retainOnDelete),
                 "dependsOn": [self.secrets.scrub(d) for d in sorted(request.dependencies)],
-                "aliases": len(request.aliases) + len(request.aliasURNs),
+                "aliases": [self.secrets.scrub(a) for a in _alias_urns(request, response.urn)],
             }
             scrub = self.secrets.scrub
             self.registrations.append(
@@ -93,6 +93,26 @@ class RecordingMonitor(MockMonitor):
                 )
             )
         return response
+
+
+def _alias_urns(request: Any, urn: str) -> list[str]:
+    """The URNs a registration's aliases stand for (alias specs resolved as the engine resolves them)."""
+    found = list(request.aliasURNs)
+    stack, project = urn.split("::")[0].removeprefix("urn:pulumi:"), urn.split("::")[1]
+    for alias in request.aliases:
+        if alias.urn:
+            found.append(alias.urn)
+            continue
+        spec = alias.spec
+        parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+        chain = (
+            parent.split("::")[2] + "$" if parent and not parent.split("::")[2].endswith("pulumi:pulumi:Stack") else ""
+        )
+        found.append(
+            f"urn:pulumi:{spec.stack or stack}::{spec.project or project}::{chain}{spec.type or request.type}"
+            f"::{spec.name or request.name}"
+        )
+    return sorted(found)
 
 
 def program_file(project_dir: Path) -> Path:

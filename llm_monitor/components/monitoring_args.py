@@ -1,0 +1,422 @@
+"""``BedrockMonitoringArgs``: the component's arguments, one field per stack-config key.
+
+Each type mirrors a settings model of ``llm_monitor.config`` field for field (snake_case here,
+camelCase in other languages, exactly the stack-config keys); tests/test_monitoring_args.py fails
+when a config key has no argument or an argument no config key. Defaults, limits and meanings are
+the config's: README, "Configuration reference".
+
+The types follow what Pulumi's schema analyzer accepts for a component package (TypedDicts,
+``X | None`` but no other unions, Enums for fixed sets of strings), and every value is plain
+(``plain: true`` in the schema): it decides which resources exist and what they are named, and
+is validated before anything is registered. No ``from __future__ import annotations`` here: the
+analyzer reads the annotations as objects.
+"""
+
+from enum import StrEnum
+from typing import Any, Required, TypedDict
+
+
+class Part(StrEnum):
+    """A part of the monitoring that can be built alone."""
+
+    DASHBOARDS = "dashboards"
+    """The CloudWatch dashboards."""
+    ALARMS = "alarms"
+    """The alarms, each model's health roll-up, and the alarm topic with its subscriptions."""
+    LOGS = "logs"
+    """The encrypted, masked log groups, invocation logging, metric filters and saved queries."""
+
+
+class Urgency(StrEnum):
+    """What an alarm does when it goes off."""
+
+    PAGE = "page"
+    """Pages, through the model's health roll-up."""
+    NOTIFY = "notify"
+    """E-mails the alarm topic."""
+
+
+class Day(StrEnum):
+    """A day of the week (UTC)."""
+
+    MON = "mon"
+    TUE = "tue"
+    WED = "wed"
+    THU = "thu"
+    FRI = "fri"
+    SAT = "sat"
+    SUN = "sun"
+
+
+class AnomalyDirection(StrEnum):
+    """Which side of an anomaly band breaches."""
+
+    ABOVE = "above"
+    BELOW = "below"
+    OUTSIDE = "outside"
+
+
+class DataType(StrEnum):
+    """A kind of body Bedrock delivers with each invocation-log record."""
+
+    TEXT = "text"
+    IMAGE = "image"
+    EMBEDDING = "embedding"
+    VIDEO = "video"
+
+
+class WidgetType(StrEnum):
+    """A dashboard widget type."""
+
+    METRIC = "metric"
+    TEXT = "text"
+    LOG = "log"
+    ALARM = "alarm"
+
+
+# --- alarms (llm_monitor/config/alarm_kinds.py) ------------------------------------------------------
+
+
+class AlarmRuleArgs(TypedDict, total=False):
+    """What every alarm kind has: a switch, an urgency and an M-of-N evaluation window."""
+
+    enabled: bool
+    """Create this alarm."""
+    urgency: Urgency
+    """``page`` or ``notify``."""
+    period_seconds: int
+    """Length of one evaluated period, a whole number of minutes."""
+    evaluation_periods: int
+    """N: the periods looked at."""
+    datapoints_to_alarm: int
+    """M: breaching periods among the last N that set the alarm off."""
+
+
+class LatencyAlarmArgs(AlarmRuleArgs, total=False):
+    """InvocationLatency percentile above ``threshold`` ms (and enabled, urgency, periodSeconds, evaluationPeriods,
+    datapointsToAlarm, as every alarm kind)."""
+
+    statistic: str
+    """Percentile to watch (p90, p99, p99.9)."""
+    threshold: float
+    """Milliseconds."""
+
+
+class TimeToFirstTokenAlarmArgs(AlarmRuleArgs, total=False):
+    """TimeToFirstToken percentile above ``threshold`` ms (streaming APIs only)."""
+
+    statistic: str
+    """Percentile to watch."""
+    threshold: float
+    """Milliseconds."""
+
+
+class LatencyAnomalyAlarmArgs(AlarmRuleArgs, total=False):
+    """A latency percentile above its anomaly-detection band."""
+
+    statistic: str
+    """Percentile to watch."""
+    band_width: float
+    """Width of the expected band in standard deviations."""
+
+
+class ServerErrorsAlarmArgs(AlarmRuleArgs, total=False):
+    """At least ``threshold`` InvocationServerErrors in one period."""
+
+    threshold: int
+    """Server errors per period."""
+
+
+class ErrorRateAlarmArgs(AlarmRuleArgs, total=False):
+    """Client plus server errors as a percentage of requests."""
+
+    threshold: float
+    """Percent."""
+    min_errors: int
+    """Errors a period needs to breach (or every call of the period failing)."""
+
+
+class ApplicationErrorRateAlarmArgs(ErrorRateAlarmArgs, total=False):
+    """Failures the applications logged for the model, as a percentage of their calls (needs the logs part)."""
+
+
+class ThrottlesAlarmArgs(AlarmRuleArgs, total=False):
+    """At least ``threshold`` InvocationThrottles in one period."""
+
+    threshold: int
+    """Throttled requests per period."""
+
+
+class ThrottleRateAlarmArgs(AlarmRuleArgs, total=False):
+    """Throttles as a percentage of attempts."""
+
+    threshold: float
+    """Percent."""
+    min_throttles: int
+    """Throttles a period needs to breach."""
+
+
+class ScheduleArgs(TypedDict, total=False):
+    """When traffic is expected, in UTC (``startHour`` after ``endHour`` spans midnight)."""
+
+    days: list[Day]
+    """Days of the week."""
+    start_hour: int
+    """0-23."""
+    end_hour: int
+    """1-24, exclusive."""
+
+
+class TrafficLossAlarmArgs(AlarmRuleArgs, total=False):
+    """Fewer than ``threshold`` requests reaching Bedrock in a period, for a model expected to be busy."""
+
+    threshold: int
+    """Requests per period below which traffic counts as lost (required when enabled)."""
+    schedule: ScheduleArgs
+    """Only expect traffic then; always when omitted."""
+
+
+class QuotaAlarmArgs(AlarmRuleArgs, total=False):
+    """EstimatedTPMQuotaUsage above ``threshold`` percent of the model's tokensPerMinuteQuota."""
+
+    threshold: float
+    """Percent of the tokens-per-minute quota."""
+
+
+class CostAlarmArgs(AlarmRuleArgs, total=False):
+    """Estimated spend above ``threshold`` USD per hour (models with a token price)."""
+
+    threshold: float
+    """USD per hour."""
+
+
+class InvocationAnomalyAlarmArgs(AlarmRuleArgs, total=False):
+    """Invocations outside CloudWatch's anomaly-detection band."""
+
+    band_width: float
+    """Width of the expected band in standard deviations."""
+    direction: AnomalyDirection
+    """Which side of the band breaches."""
+
+
+class OutputTokensPerSecondAlarmArgs(AlarmRuleArgs, total=False):
+    """Output tokens per second below ``fraction`` of ``baseline``."""
+
+    baseline: float
+    """The model's normal output tokens per second."""
+    fraction: float
+    """Share of the baseline below which the alarm breaches."""
+
+
+class LogDeliveryFailureAlarmArgs(AlarmRuleArgs, total=False):
+    """Invocation-log records Bedrock failed to deliver (when invocation logging is on)."""
+
+    threshold: int
+    """Failed deliveries per period."""
+
+
+class ApplicationsAlarmArgs(ApplicationErrorRateAlarmArgs, total=False):
+    """An error-rate alarm per application named in the application logs (needs the logs part)."""
+
+    names: list[str]
+    """The applications (the ``app`` field of the application logs)."""
+
+
+class HealthRollupArgs(TypedDict, total=False):
+    """One composite health alarm per model over its paging alarms: the only thing that pages."""
+
+    enabled: bool
+    """Roll the paging alarms up per model."""
+
+
+class ModelAlarmsArgs(TypedDict, total=False):
+    """A model's overrides of ``alarms``: only the fields given replace the stack-wide ones."""
+
+    latency: LatencyAlarmArgs
+    time_to_first_token: TimeToFirstTokenAlarmArgs
+    latency_anomaly: LatencyAnomalyAlarmArgs
+    server_errors: ServerErrorsAlarmArgs
+    error_rate: ErrorRateAlarmArgs
+    application_error_rate: ApplicationErrorRateAlarmArgs
+    throttles: ThrottlesAlarmArgs
+    throttle_rate: ThrottleRateAlarmArgs
+    traffic_loss: TrafficLossAlarmArgs
+    quota: QuotaAlarmArgs
+    cost: CostAlarmArgs
+    invocation_anomaly: InvocationAnomalyAlarmArgs
+    output_tokens_per_second: OutputTokensPerSecondAlarmArgs
+
+
+class AlarmsArgs(ModelAlarmsArgs, total=False):
+    """Stack-wide alarm settings: every per-model kind's defaults, and the stack's own alarms."""
+
+    log_delivery_failures: LogDeliveryFailureAlarmArgs
+    """Only when invocation logging is on."""
+    applications: ApplicationsAlarmArgs
+    """One error-rate alarm per named application."""
+    health: HealthRollupArgs
+    """The per-model roll-ups."""
+
+
+# --- models, dashboard, notifications ------------------------------------------------------------------
+
+
+class ModelArgs(TypedDict, total=False):
+    """One Bedrock model to watch: ``id`` and a ``name`` or ``label``."""
+
+    label: str
+    """Free text shown on the dashboards and in alarm descriptions, e.g. 'Anthropic Claude 3 Sonnet'."""
+    name: str
+    """Short key in resource and alarm names (letters, digits, '-', '_'); default: derived from the label."""
+    id: Required[str]
+    """The value Bedrock publishes as the ModelId dimension (a model or inference-profile ID, not an ARN)."""
+    input_token_price: float
+    """USD per 1,000 input tokens."""
+    output_token_price: float
+    """USD per 1,000 output tokens."""
+    cache_read_token_price: float
+    """USD per 1,000 input tokens read from the prompt cache."""
+    cache_write_token_price: float
+    """USD per 1,000 input tokens written to the prompt cache."""
+    tokens_per_minute_quota: int
+    """The account's tokens-per-minute quota for this model."""
+    output_images: bool
+    """Whether the model generates images; default: from known image-model families."""
+    alarms: ModelAlarmsArgs
+    """Per-model alarm overrides."""
+
+
+class WidgetArgs(TypedDict, total=False):
+    """A dashboard widget of your own, as the dashboard body reference writes one, without x and y."""
+
+    type: Required[WidgetType]
+    """metric, text, log or alarm."""
+    width: int
+    """Columns of the 24-column grid."""
+    height: int
+    """Rows of the grid."""
+    properties: Required[dict[str, Any]]
+    """The widget's properties (metrics, view, title, markdown...); metric and log widgets get the stack's
+    region unless they name one."""
+
+
+class DashboardArgs(TypedDict, total=False):
+    """How the dashboards are laid out and named."""
+
+    name_prefix: str
+    """Start of every dashboard name; default: the Pulumi project name."""
+    period_seconds: int
+    """Period of the graphs, a multiple of 60."""
+    start: str
+    """Default time range, an ISO 8601 duration before now (-PT12H)."""
+    account_overview: bool
+    """The account-wide section: every model in the account and Region."""
+    guardrails: bool
+    """The AWS/Bedrock/Guardrails section."""
+    max_models_per_dashboard: int
+    """Cap on model sections per dashboard."""
+    models_first: bool
+    """Model sections first, the stack-wide sections after them."""
+    widgets: list[WidgetArgs]
+    """Widgets of your own, on the first dashboard."""
+
+
+class NotificationsArgs(TypedDict, total=False):
+    """Endpoints of the alarm topic."""
+
+    emails: list[str]
+    """Addresses subscribed to the alarm topic (each must confirm)."""
+    https_endpoints: list[str]
+    """HTTPS URLs subscribed to the alarm topic (stored as secrets)."""
+    topic_arns: list[str]
+    """Existing SNS topics (a pager's) that get the health roll-ups; same Region."""
+
+
+# --- logs (llm_monitor/config/logs.py) ----------------------------------------------------------------
+
+
+class LargeDataS3Args(TypedDict, total=False):
+    """Where Bedrock writes bodies over 100 KB and binary data."""
+
+    bucket_name: Required[str]
+    """An existing bucket in the same account and Region that lets Bedrock put objects."""
+    key_prefix: str
+    """Prefix of the objects."""
+
+
+class InvocationLoggingArgs(TypedDict, total=False):
+    """Bedrock model invocation logging into the invocation log group (one owner per account and Region)."""
+
+    enabled: bool
+    """Own the account's and Region's invocation logging configuration."""
+    data_types: list[DataType]
+    """Bodies delivered with each record."""
+    large_data_s3: LargeDataS3Args
+    """Required for image and video data."""
+
+
+class CustomDataIdentifierArgs(TypedDict, total=False):
+    """A data-protection identifier of your own."""
+
+    name: Required[str]
+    """Its name."""
+    regex: Required[str]
+    """The regular expression it masks."""
+
+
+class DataProtectionArgs(TypedDict, total=False):
+    """What the log groups' data-protection policy audits and masks."""
+
+    identifiers: list[str]
+    """Managed data identifiers, e.g. EmailAddress, PhoneNumber-US."""
+    custom_identifiers: list[CustomDataIdentifierArgs]
+    """Identifiers of your own."""
+
+
+class LogsArgs(TypedDict, total=False):
+    """Log groups, invocation logging, metric filters and saved queries."""
+
+    retention_days: int
+    """Days CloudWatch Logs keeps events (a value PutRetentionPolicy accepts)."""
+    protect: bool
+    """Refuse to delete or replace the log groups and their key."""
+    invocation_log_group_name: str
+    """Default: /<project>/<stack>/bedrock/model-invocations."""
+    application_log_group_name: str
+    """Default: /<project>/<stack>/inference."""
+    data_protection: DataProtectionArgs
+    """Masking."""
+    invocation_logging: InvocationLoggingArgs
+    """Bedrock model invocation logging."""
+    tenant_metadata_key: str
+    """The requestMetadata key that names the tenant."""
+    large_prompt_tokens: int
+    """Input tokens above which an invocation counts as a large prompt."""
+    application_namespace: str
+    """CloudWatch namespace of the metrics taken from application logs."""
+
+
+# --- the component ------------------------------------------------------------------------------------
+
+
+class BedrockMonitoringArgs(TypedDict, total=False):
+    """Everything ``BedrockMonitoring`` builds, as a stack's ``llm-monitor:*`` config describes it."""
+
+    region: str
+    """The Region of the AWS provider the component uses; default: the stack's aws:region."""
+    models: Required[list[ModelArgs]]
+    """The Bedrock models to watch (empty only with accountWideOnly)."""
+    dashboard: DashboardArgs
+    """Dashboard layout and names."""
+    alarms: AlarmsArgs
+    """Alarm thresholds: stack-wide defaults of every alarm kind."""
+    notifications: NotificationsArgs
+    """Where alarm notifications go."""
+    logs: LogsArgs
+    """Log groups, invocation logging, metric filters and queries."""
+    tags: dict[str, str]
+    """Extra tags on every taggable resource."""
+    account_wide_only: bool
+    """Watch the account as a whole and list no model."""
+    parts: list[Part]
+    """What to build (default: dashboards, alarms and logs)."""
