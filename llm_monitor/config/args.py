@@ -119,7 +119,11 @@ class ArgumentProblems(ConfigError):
         super().__init__(list(error.problems))
         count = len(self.problems)
         lines = [f"invalid BedrockMonitoring arguments ({count} problem{'s' if count != 1 else ''}):"]
-        lines += [f"  - {args_path(p.path)}: {in_arguments(p.message)}" for p in self.problems]
+        # Unknown arguments are reported with argument paths already (``config_from_args``).
+        lines += [
+            f"  - {p}" if p.path.startswith(ARGS) else f"  - {args_path(p.path)}: {in_arguments(p.message)}"
+            for p in self.problems
+        ]
         self.args = ("\n".join(lines),)
 
     def __str__(self) -> str:

@@ -162,6 +162,11 @@ def _parser() -> argparse.ArgumentParser:
         "--prices", type=Path, default=prices.DEFAULT_FILE, help="price table (JSON; default: us-east-1's)"
     )
     alarm_tests.add_commands(commands, Path("."))
+    commands.add_parser(
+        "schema",
+        help="print the component package's Pulumi schema (provider/schema.json)",
+        description="Print the schema Pulumi infers for BedrockMonitoring, as provider/__main__.py serves it.",
+    )
     return parser
 
 
@@ -197,6 +202,11 @@ def entry_point() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "schema":
+        from llm_monitor.components.package import component_schema
+
+        print(json.dumps(component_schema(), indent=2, sort_keys=True))
+        return 0
     if args.command != "preview":
         return alarm_tests.run(args)
     error = None
