@@ -64,10 +64,9 @@ def mismatches(config: Any, argument: Any, where: str, pairs: dict[type, type]) 
             if name not in config.model_fields
         ]
         required = {name for name, f in config.model_fields.items() if f.is_required()}
-        if required != set(argument.__required_keys__  # type: ignore[attr-defined]):
-            found.append(
-                f"{argument.__name__}: required {sorted(argument.__required_keys__  # type: ignore[attr-defined])}, config {sorted(required)}"
-            )
+        keys: frozenset[str] = getattr(argument, "__required_keys__", frozenset())
+        if required != set(keys):
+            found.append(f"{argument.__name__}: required {sorted(keys)}, config {sorted(required)}")
         for name, f in config.model_fields.items():
             if name in fields:
                 if camel_case(name) != f.alias:
