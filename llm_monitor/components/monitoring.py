@@ -17,12 +17,22 @@ from llm_monitor.components.logs import InvocationLogs, InvocationLogsArgs
 from llm_monitor.components.monitoring_args import BedrockMonitoringArgs
 from llm_monitor.components.notifications import AlarmNotifications, AlarmNotificationsArgs
 from llm_monitor.config import Settings
+from llm_monitor.config.args import ArgumentProblems
 from llm_monitor.plan import plan_arguments
 
 TYPE = "llm-monitor:index:BedrockMonitoring"
 
 #: Called with each BedrockMonitoring once it is built (the offline preview reads its settings).
 on_built: list[Callable[["BedrockMonitoring"], None]] = []
+
+
+class InvalidArguments(pulumi.RunError):
+    """The arguments are invalid: every problem with its argument path. A RunError, so that
+    ``pulumi up`` prints it without a traceback; ``problems`` hold the config key paths."""
+
+    def __init__(self, error: ArgumentProblems) -> None:
+        super().__init__(str(error))
+        self.problems = error.problems
 
 
 class BedrockMonitoring(pulumi.ComponentResource):
@@ -61,9 +71,12 @@ class BedrockMonitoring(pulumi.ComponentResource):
         (``notifications``, ``tags``, ``logs``...); the endpoints, tag values and bucket settings among
         them stay secret in every resource input."""
         # Everything is checked before anything is registered.
-        settings, plan = plan_arguments(
-            args, project=pulumi.get_project(), stack=pulumi.get_stack(), default_region=aws.config.region
-        )
+        try:
+            settings, plan = plan_arguments(
+                args, project=pulumi.get_project(), stack=pulumi.get_stack(), default_region=aws.config.region
+            )
+        except ArgumentProblems as exc:
+            raise InvalidArguments(exc) from None
         secrecy = Secrecy.of(secret_sections, settings.tags)
         super().__init__(TYPE, name, None, opts)
         self.settings: Settings = settings

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from llm_monitor import __version__
-from llm_monitor.config import NAMESPACE, ConfigError, parse_settings
+from llm_monitor.config import NAMESPACE, ConfigError
 from llm_monitor.config.root import REGION_KEY, SECTIONS
+from llm_monitor.config.sensitive import kept_secret
 from llm_monitor.preview import cost, diff, prices, report, runner, stackconfig
 from llm_monitor.preview.output import OutputError, PreviewDir
 from llm_monitor.preview.progress import Progress
@@ -236,8 +237,10 @@ def _preview(run: _Run) -> str:
     result = runner.run(args.program, config)
     if result.error:
         raise CliError(result.error)
-    settings = parse_settings(config.values)
-    assumptions = _assumptions(args, [m.name for m in settings.models])
+    # What the program's BedrockMonitoring components were built from (a program of yours may build several).
+    models = result.models
+    region = result.settings[0].region if result.settings else str(config.values.get("aws:region") or "us-east-1")
+    assumptions = _assumptions(args, [m.name for m in models])
     if args.diff:
         progress.step(f"reading {args.diff} to compare with")
     baseline = _baseline(args.diff, args.program) if args.diff else None
@@ -245,10 +248,10 @@ def _preview(run: _Run) -> str:
     with PreviewDir(args.out, config.secrets) as out:
         drawn = write(out, result, draw=not args.no_pictures, progress=progress)
         progress.step("estimating the monthly cost")
-        estimate = cost.estimate(resources, settings.models, assumptions, table)
+        estimate = cost.estimate(resources, models, assumptions, table)
         summary = report.Report(
             stack=args.stack,
-            region=settings.region,
+            region=region,
             resources=resources,
             estimate=estimate,
             assumptions=assumptions,
@@ -256,9 +259,10 @@ def _preview(run: _Run) -> str:
             pictures=drawn,
             diff=diff.compare(baseline[1], resources) if baseline else None,
             diff_against=baseline[0] if baseline else "",
+            notes=notes(result, config),
         )
         out.write_text("summary.md", report.markdown(summary))
-        described = assumptions.describe(table, settings.region)
+        described = assumptions.describe(table, region)
         priced = {"region": table.region, "taken": table.taken}
         out.write_json("cost.json", {**estimate.as_json(), "assumptions": described, "prices": priced})
         if summary.diff is not None:
@@ -267,6 +271,24 @@ def _preview(run: _Run) -> str:
     if args.picture_dir:
         publish(drawn, args.out, args.picture_dir, args.stack)
     return config.secrets.scrub(report.terminal(summary, str(args.out)))
+
+
+def notes(result: runner.RunResult, config: stackconfig.StackConfig) -> list[str]:
+    """Names derived from labels, and secrets at paths the program cannot keep secret."""
+    found = [
+        f"`{m.display}`: no name given, so its resources and alarms use the name `{m.name}` derived from "
+        "the label; set `name` to choose another"
+        for m in result.models
+        if m.name_derived
+    ]
+    found += [
+        f"`{s.path}` is a secret, but it becomes part of resource names, dashboards or alarm definitions, which "
+        "Pulumi stores in plain text: only e-mail addresses, HTTPS endpoints, topic ARNs, tag values and the "
+        "large-data bucket stay secret"
+        for s in config.secrets.found
+        if s.path.startswith(f"{NAMESPACE}:") and not kept_secret(s.path)
+    ]
+    return found
 
 
 def _baseline(target: str, project_dir: Path) -> tuple[str, list[dict[str, Any]]]:

@@ -23,6 +23,9 @@ import pulumi
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
+from llm_monitor.components import monitoring
+from llm_monitor.config import Settings
+from llm_monitor.config.models import ModelSettings
 from llm_monitor.preview.mocks import AwsMocks
 from llm_monitor.preview.secrets import REDACTED, Secrets
 from llm_monitor.preview.stackconfig import StackConfig, StackConfigError, read_yaml
@@ -61,6 +64,13 @@ class RunResult:
     secret_outputs: list[str] = field(default_factory=list)
     error: str | None = None
     """The program's own error report (invalid config), if it stopped with one."""
+    settings: list[Settings] = field(default_factory=list)
+    """What each BedrockMonitoring the program built was built from, in the order built."""
+
+    @property
+    def models(self) -> tuple[ModelSettings, ...]:
+        """The models of every BedrockMonitoring the program built."""
+        return tuple(model for settings in self.settings for model in settings.models)
 
 
 class RecordingMonitor(MockMonitor):
@@ -139,6 +149,7 @@ def run(project_dir: Path, config: StackConfig) -> RunResult:
     pulumi.runtime.set_mocks(monitor.mocks, project=config.project, stack=config.stack, preview=False, monitor=monitor)
     pulumi.runtime.set_all_config(config.as_pulumi_strings(), list(config.secret_keys))
     result = RunResult()
+    monitoring.on_built.append(lambda built: result.settings.append(built.settings))
 
     @pulumi.runtime.test
     def program() -> Any:
