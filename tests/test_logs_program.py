@@ -73,9 +73,9 @@ def test_every_logs_resource_is_inside_the_component_on_the_stack_provider(
     inside = logs_resources(run)
     custom = [r for r in inside if r["custom"]]
     assert {r["type"] for r in custom} == set(LOG_TYPES)
-    assert len([r for r in run.resources if r["type"] in LOG_TYPES and "logs-" in r["name"]]) == len(custom)
+    assert len([r for r in run.resources if r["type"] in LOG_TYPES and "monitoring-logs-" in r["name"]]) == len(custom)
     for r in inside:
-        assert r["name"].startswith("logs-"), r["name"]
+        assert r["name"].startswith("monitoring-logs-"), r["name"]
     for r in custom:
         assert r["provider"].startswith(provider["urn"] + "::"), r["name"]
         assert violations(r) == []
@@ -87,7 +87,7 @@ def test_log_groups_are_encrypted_kept_and_exported(stack: str, request: pytest.
     config = fixture_config(stack)["llm-monitor:logs"]
     found = groups(run)
     assert set(found) == {"invocations", "application"}
-    (key,) = [k for k in run.of_type(KEY) if k["name"].startswith("logs-")]
+    (key,) = [k for k in run.of_type(KEY) if k["name"].startswith("monitoring-logs-")]
     assert run.outputs["logGroupNames"] == [
         found["invocations"]["inputs"]["name"],
         found["application"]["inputs"]["name"],
@@ -126,7 +126,7 @@ def test_masking_is_kept_and_protected_exactly_like_its_log_group(stack: str, re
 def test_key_policy_names_exactly_the_two_log_groups_of_the_stack(stack: str, request: pytest.FixtureRequest) -> None:
     run = run_of(stack, request)
     region = REGIONS[stack]
-    (key,) = [k for k in run.of_type(KEY) if k["name"].startswith("logs-")]
+    (key,) = [k for k in run.of_type(KEY) if k["name"].startswith("monitoring-logs-")]
     assert "${AWS::AccountId}" not in key["inputs"]["policy"]
     admin, logs = policy_statements(key["inputs"]["policy"])
     assert admin["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}

@@ -184,16 +184,14 @@ def _duplicates(models: Any) -> list[Problem]:
             if value is None:
                 continue
             if value in first_seen:
-                how = (
-                    f"derives the name {value!r}, the name of" if derived else f"duplicate {attribute} {value!r}, also"
+                also = f"models[{first_seen[value]}]"
+                message = (
+                    f"derives the name {value!r}, the name of {also} too; set a name of its own"
+                    if derived
+                    else f"duplicate {attribute} {value!r} (also {also}); each model's {attribute} must be unique "
+                    "in the stack"
                 )
-                fix = "; set a name of its own" if derived else ""
-                problems.append(
-                    Problem(
-                        f"{NAMESPACE}:models[{index}].{key}",
-                        f"{how} models[{first_seen[value]}]; each model's {attribute} must be unique in the stack{fix}",
-                    )
-                )
+                problems.append(Problem(f"{NAMESPACE}:models[{index}].{key}", message))
             else:
                 first_seen[value] = index
     return problems
