@@ -17,13 +17,18 @@ Annotations = dict[tuple[str, str], list[dict[str, Any]]]
 """Threshold lines for the dashboards, keyed by (model name, graph key of ``llm_monitor.dashboard.model``)."""
 
 
+#: The longest kind a model's alarm name ends with (tests/test_plan.py checks that none is longer): the
+#: room for a model's name is what is left of 255 characters with it.
+LONGEST_KIND = len("output-tokens-per-second")
+
+
 def model_alarm_name(prefix: str, model: ModelSettings, kind: str, path: str) -> str:
     """``<prefix>-<model name>-<kind>``, or LimitError naming ``path`` (the model's name or label)
     when it is longer than CloudWatch allows; without a path when the prefix alone is too long."""
     name = f"{prefix}-{model.name}-{kind}"
     if len(name) <= MAX_ALARM_NAME:
         return name
-    room = MAX_ALARM_NAME - len(prefix) - len(kind) - 2
+    room = MAX_ALARM_NAME - len(prefix) - max(len(kind), LONGEST_KIND) - 2
     if room < 1:
         raise LimitError(f"alarm name {name!r} has {len(name)} characters; CloudWatch allows {MAX_ALARM_NAME}")
     which = f"the name {model.name!r} derived from the label" if model.name_derived else "the name"
