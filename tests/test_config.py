@@ -101,7 +101,7 @@ def test_all_problems_are_reported_together_with_key_paths() -> None:
     assert "duplicate name 'a' (also models[0])" in found["llm-monitor:models[1].name"]
     assert "duplicate id" in found["llm-monitor:models[1].id"]
     assert "greater than or equal to 0" in found["llm-monitor:models[1].outputTokenPrice"]
-    assert "missing" in found["llm-monitor:models[2].name"]
+    assert "required: a short name" in found["llm-monitor:models[2].name"]  # or a label to derive it from
 
 
 def test_models_are_required_and_must_be_a_list() -> None:
