@@ -19,13 +19,14 @@ from pydantic import BaseModel
 from pydantic.alias_generators import to_snake
 
 from llm_monitor.components import monitoring_args as ma
+from llm_monitor.components.alarm_args import Urgency
 from llm_monitor.config import ConfigError, parse_settings
 from llm_monitor.config.args import ArgumentProblems, args_from_settings, args_path, config_from_args
 from llm_monitor.config.root import SECTIONS
 from llm_monitor.plan import plan_arguments
 from tests.program import fixture_config, models
 
-WHERE = "llm_monitor/components/monitoring_args.py"
+WHERE = "llm_monitor/components/monitoring_args.py (alarm_args.py for alarms)"
 
 
 def unwrap(annotation: Any) -> Any:
@@ -127,7 +128,7 @@ def test_arguments_stand_for_the_config_they_were_read_from() -> None:
 
 def test_enum_members_and_plain_strings_are_the_same_argument() -> None:
     base = {"region": "us-east-1", "models": models(1)}
-    with_enums = {**base, "parts": [ma.Part.DASHBOARDS], "alarms": {"latency": {"urgency": ma.Urgency.NOTIFY}}}
+    with_enums = {**base, "parts": [ma.Part.DASHBOARDS], "alarms": {"latency": {"urgency": Urgency.NOTIFY}}}
     with_strings = {**base, "parts": ["dashboards"], "alarms": {"latency": {"urgency": "notify"}}}
     assert config_from_args(with_enums) == config_from_args(with_strings)
 
