@@ -1,57 +1,20 @@
-"""llm-monitor: CloudWatch monitoring for Amazon Bedrock models, one stack per environment."""
+"""llm-monitor: CloudWatch monitoring for Amazon Bedrock models, one stack per environment.
+
+The stack config (``llm-monitor:*``) is ``BedrockMonitoring``'s arguments, key for key.
+"""
 
 import pulumi
-import pulumi_aws as aws
 
-from llm_monitor.components import (
-    AlarmNotifications,
-    AlarmNotificationsArgs,
-    ApplicationInferenceProfiles,
-    ApplicationInferenceProfilesArgs,
-    BedrockAlarms,
-    BedrockAlarmsArgs,
-    BedrockDashboards,
-    BedrockDashboardsArgs,
-    DeployValues,
-    InvocationLogs,
-    InvocationLogsArgs,
-    quota_values,
-    resolve_profiles,
+from llm_monitor import BedrockMonitoring
+from llm_monitor.stack import aws_provider, moved_from_0_1, read_args, secret_sections
+
+args = read_args()
+provider = aws_provider(args["region"])
+monitoring = BedrockMonitoring(
+    "monitoring",
+    args,  # type: ignore[arg-type]  # the config as plain values; the component validates them
+    pulumi.ResourceOptions(providers=[provider], transformations=[moved_from_0_1("monitoring")]),
+    secret_sections=secret_sections(),
 )
-from llm_monitor.stack import aws_provider, plan_stack, read_settings
-
-settings = read_settings()
-provider = aws_provider(settings)
-# The models behind existing application inference profiles decide prices and graphs: read first.
-settings = resolve_profiles(settings, provider)
-plan = plan_stack(settings)
-opts = pulumi.ResourceOptions(providers=[provider])
-account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(provider=provider)).account_id
-
-profile_ids: dict[str, pulumi.Output[str]] = {}
-if plan.profiles:
-    profiles = ApplicationInferenceProfiles(
-        "profiles", ApplicationInferenceProfilesArgs(profiles=plan.profiles, account_id=account_id), opts=opts
-    )
-    profile_ids = profiles.ids
-values = DeployValues(quotas=quota_values(plan.quotas, provider), profiles=profile_ids)
-
-logs = InvocationLogs("logs", InvocationLogsArgs(spec=plan.logs, account_id=account_id), opts=opts)
-dashboards = BedrockDashboards(
-    "dashboards",
-    BedrockDashboardsArgs(dashboards=plan.dashboards, account_id=account_id, values=values),
-    opts=opts,
-)
-notifications = AlarmNotifications(
-    "notifications", AlarmNotificationsArgs(plan=plan.notifications, account_id=account_id), opts=opts
-)
-alarms = BedrockAlarms(
-    "alarms", BedrockAlarmsArgs(plan=plan.alarms, topic_arn=notifications.topic_arn, values=values), opts=opts
-)
-
-pulumi.export("dashboardNames", dashboards.dashboard_names)
-pulumi.export("dashboardUrls", dashboards.dashboard_urls)
-pulumi.export("logGroupNames", logs.log_group_names)
-pulumi.export("logsKmsKeyArn", logs.kms_key_arn)
-pulumi.export("alarmTopicArn", notifications.topic_arn)
-pulumi.export("alarmNames", alarms.alarm_names)
+for output, value in monitoring.output_values().items():
+    pulumi.export(output, value)

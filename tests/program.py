@@ -6,9 +6,13 @@ runs in one process would leak into each other (pulumi/pulumi#8280).
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +24,8 @@ from llm_monitor.config import ConfigError, parse_settings
 from llm_monitor.resource_types import DASHBOARD
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The tests' own stack files (copies of the shipped examples as the expectations were written).
+FIXTURES = ROOT / "tests" / "stacks"
 #: A model with every token price and a TPM quota: it gets every per-model alarm and widget.
 PRICED: dict[str, Any] = {
     "name": "haiku",
@@ -69,6 +75,24 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@functools.cache
+def fixture_project() -> Path:
+    """This project's program with the tests' own stack files: ``Pulumi.yaml`` and ``__main__.py``
+    linked from the project, ``Pulumi.<stack>.yaml`` from tests/stacks (once per test process)."""
+    project = Path(tempfile.mkdtemp(prefix="llm-monitor-fixture-project-"))
+    atexit.register(shutil.rmtree, project, ignore_errors=True)
+    for name in ("Pulumi.yaml", "__main__.py"):
+        (project / name).symlink_to(ROOT / name)
+    for stack_file in FIXTURES.glob("Pulumi.*.yaml"):
+        shutil.copy(stack_file, project / stack_file.name)
+    return project
+
+
+def run_preview(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m llm_monitor preview ARGS`` on the fixture project (``--stack dev`` is tests/stacks' dev)."""
+    return run_cli("preview", "--program", str(fixture_project()), *args)
+
+
 def preview(
     tmp_path: Path, stack: str = "dev", config: dict[str, Any] | None = None, *, pictures: bool = False
 ) -> Preview:
@@ -93,12 +117,12 @@ def preview_failure(tmp_path: Path, config: dict[str, Any], stack: str = "test")
 
 def _run(tmp_path: Path, stack: str, config: dict[str, Any] | None, pictures: bool = False) -> Preview | Failure:
     out = tmp_path / f"preview-{stack}"
-    args = ["preview", "--stack", stack, "--out", str(out), *([] if pictures else ["--no-pictures"])]
+    args = ["--stack", stack, "--out", str(out), *([] if pictures else ["--no-pictures"])]
     if config is not None:
         stack_file = tmp_path / f"Pulumi.{stack}.yaml"
         stack_file.write_text(yaml.safe_dump({"config": config}, sort_keys=False), encoding="utf-8")
         args += ["--stack-file", str(stack_file)]
-    completed = run_cli(*args)
+    completed = run_preview(*args)
     if completed.returncode != 0:
         return Failure(completed.returncode, completed.stdout, completed.stderr, out)
     resources = json.loads((out / "resources.json").read_text())
@@ -140,8 +164,15 @@ def config_problems(raw: dict[str, Any], **context: str) -> dict[str, str]:
 
 
 def stack_config(stack: str) -> dict[str, Any]:
-    """The ``config:`` block of ``Pulumi.<stack>.yaml``."""
+    """The ``config:`` block of the shipped ``Pulumi.<stack>.yaml`` (an example users edit: only the
+    generic checks of every shipped stack read it)."""
     data = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())
+    return dict(data["config"])
+
+
+def fixture_config(stack: str) -> dict[str, Any]:
+    """The ``config:`` block of the tests' own ``tests/stacks/Pulumi.<stack>.yaml``."""
+    data = yaml.safe_load((FIXTURES / f"Pulumi.{stack}.yaml").read_text())
     return dict(data["config"])
 
 

@@ -22,7 +22,7 @@ from llm_monitor.dashboard import build_dashboards
 from llm_monitor.dashboard import model as board
 from llm_monitor.simulate.expression import Evaluator, Grid, parse
 from tests.alarm_math import watched
-from tests.program import PRICED, config_problems, models, stack_config
+from tests.program import PRICED, config_problems, fixture_config, models
 
 PLAIN = {"name": "plain", "id": "amazon.nova-lite-v1:0"}
 PAGER = "arn:aws:sns:us-east-1:123456789012:pager"
@@ -58,7 +58,7 @@ def all_plans() -> list[AlarmPlan]:
         "applications": {"names": ["search", "chat"]},
     }
     return [
-        *(build_alarms(parse_settings(stack_config(s)), project="llm-monitor", stack=s) for s in ("dev", "prod")),
+        *(build_alarms(parse_settings(fixture_config(s)), project="llm-monitor", stack=s) for s in ("dev", "prod")),
         plan(many, alarms=everything, logs={"invocationLogging": {"enabled": True}}),
     ]
 

@@ -17,7 +17,7 @@ from llm_monitor.alarms import TOPIC_TOKEN, build_alarms
 from llm_monitor.aws import ACCOUNT_ID_TOKEN
 from llm_monitor.config import parse_settings
 from llm_monitor.preview.mocks import MOCK_ACCOUNT
-from tests.program import PRICED, Preview, models, preview, preview_failure, stack_config
+from tests.program import PRICED, Preview, fixture_config, models, preview, preview_failure
 
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
@@ -80,19 +80,25 @@ def test_each_model_gets_each_enabled_alarm_with_its_threshold(alarmed: Preview)
         "throttles": 50,
         "throttle-rate": 10,
     }
-    expected = {f"alarms-haiku-{k}": v for k, v in (per_model | {"quota": 80, "cost": 10}).items()}
-    expected |= {f"alarms-busy-{k}": v for k, v in (per_model | {"latency": 9000, "traffic-loss": 40}).items()}
-    expected |= {"alarms-invocation-log-delivery-failures": 1, "alarms-invocation-log-delivery-stopped": 1}
-    expected |= {"alarms-notification-failures": 1, "alarms-app-search-api-error-rate": 5}
+    expected = {f"monitoring-alarms-haiku-{k}": v for k, v in (per_model | {"quota": 80, "cost": 10}).items()}
+    expected |= {
+        f"monitoring-alarms-busy-{k}": v for k, v in (per_model | {"latency": 9000, "traffic-loss": 40}).items()
+    }
+    expected |= {
+        "monitoring-alarms-invocation-log-delivery-failures": 1,
+        "monitoring-alarms-invocation-log-delivery-stopped": 1,
+        "monitoring-alarms-notification-failures": 1,
+        "monitoring-alarms-app-search-api-error-rate": 5,
+    }
     assert thresholds == expected
-    loss = alarmed.named("alarms-busy-traffic-loss")["inputs"]
+    loss = alarmed.named("monitoring-alarms-busy-traffic-loss")["inputs"]
     assert (loss["comparisonOperator"], loss["treatMissingData"]) == ("LessThanThreshold", "breaching")
 
 
 def test_only_the_health_roll_ups_page_and_the_rest_email(alarmed: Preview) -> None:
     topic = topic_arn(alarmed)
     rollups = {c["name"]: c for c in alarmed.of_type(COMPOSITE)}
-    assert sorted(rollups) == ["alarms-busy-health", "alarms-haiku-health"]
+    assert sorted(rollups) == ["monitoring-alarms-busy-health", "monitoring-alarms-haiku-health"]
     children = {child for c in rollups.values() for child in rule_children(c)}
     for rollup in rollups.values():
         assert rollup["inputs"]["alarmActions"] == rollup["inputs"]["okActions"] == [topic, PAGER]
@@ -103,7 +109,7 @@ def test_only_the_health_roll_ups_page_and_the_rest_email(alarmed: Preview) -> N
         assert inputs["alarmActions"] == inputs["okActions"] == expected, alarm["name"]
         assert inputs["actionsEnabled"] is True
     # The roll-ups' children are each model's paging kinds.
-    busy = sorted(n.rsplit("/busy-", 1)[1] for n in rule_children(rollups["alarms-busy-health"]))
+    busy = sorted(n.rsplit("/busy-", 1)[1] for n in rule_children(rollups["monitoring-alarms-busy-health"]))
     assert busy == sorted(
         ["latency", "time-to-first-token", "error-rate", "application-error-rate", "throttle-rate", "traffic-loss"]
     )
@@ -119,7 +125,7 @@ def test_roll_ups_wait_for_their_children(alarmed: Preview) -> None:
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_the_program_registers_exactly_the_stacks_alarm_plan(stack: str, request: pytest.FixtureRequest) -> None:
     run: Preview = request.getfixturevalue(stack)
-    alarm_plan = build_alarms(parse_settings(stack_config(stack)), project="llm-monitor", stack=stack)
+    alarm_plan = build_alarms(parse_settings(fixture_config(stack)), project="llm-monitor", stack=stack)
     topic = topic_arn(run)
     registered = {a["inputs"].get("name") or a["inputs"]["alarmName"]: a["inputs"] for a in run.of_type(METRIC_ALARM)}
     registered |= {c["inputs"]["alarmName"]: c["inputs"] for c in run.of_type(COMPOSITE)}
@@ -133,6 +139,7 @@ def test_the_program_registers_exactly_the_stacks_alarm_plan(stack: str, request
         description = inputs.pop("alarmDescription")
         # The plan's own description, linked to the dashboard page that shows the model.
         assert description.startswith(spec.description), spec.name
+        assert inputs.pop("tags") == fixture_config(stack)["llm-monitor:tags"], spec.name
         assert inputs == {k: v for k, v in camel(spec.inputs()).items() if k != "alarmDescription"}, spec.name
 
 
@@ -149,15 +156,15 @@ def test_alarm_resources_are_children_of_their_components_on_the_stacks_provider
         assert resource["provider"].startswith(provider["urn"] + "::")
     for type_ in (TOPIC, SUBSCRIPTION, "aws:sns/topicPolicy:TopicPolicy", "aws:kms/key:Key", "aws:kms/alias:Alias"):
         for resource in run.of_type(type_):
-            if resource["name"].startswith("notifications-"):
+            if resource["name"].startswith("monitoring-notifications-"):
                 assert resource["parent"] == notifications["urn"]
                 assert resource["provider"].startswith(provider["urn"] + "::")
 
 
 def test_topic_is_encrypted_with_a_rotating_key_only_cloudwatch_alarms_may_use(alarmed: Preview) -> None:
     (topic,) = alarmed.of_type(TOPIC)
-    key = alarmed.named("notifications-key")
-    alias = alarmed.named("notifications-key-alias")
+    key = alarmed.named("monitoring-notifications-key")
+    alias = alarmed.named("monitoring-notifications-key-alias")
     assert key["inputs"]["enableKeyRotation"] is True
     assert topic["inputs"]["kmsMasterKeyId"].endswith(f":key/{alias['inputs']['targetKeyId']}")
     key_policy = json.loads(key["inputs"]["policy"])
@@ -173,7 +180,7 @@ def test_topic_is_encrypted_with_a_rotating_key_only_cloudwatch_alarms_may_use(a
 
 
 def test_topic_policy_is_bound_to_the_topic_and_account(alarmed: Preview) -> None:
-    policy = alarmed.named("notifications-topic-policy")["inputs"]
+    policy = alarmed.named("monitoring-notifications-topic-policy")["inputs"]
     topic = topic_arn(alarmed)
     assert policy["arn"] == topic
     assert ACCOUNT_ID_TOKEN not in policy["policy"]
@@ -206,7 +213,7 @@ def test_dashboard_shows_alarm_states_and_thresholds(alarmed: Preview) -> None:
     assert status["properties"]["alarms"] == [
         f"arn:aws:cloudwatch:us-west-2:{MOCK_ACCOUNT}:alarm:{n}" for n in alarmed.outputs["alarmNames"]
     ]
-    latency = alarmed.named("alarms-busy-latency")["inputs"]
+    latency = alarmed.named("monitoring-alarms-busy-latency")["inputs"]
     (widget,) = [w for w in body["widgets"] if w["properties"].get("title") == "busy: Invocation latency (ms)"]
     line = {"label": f"p90 alarm: {latency['threshold']:g} ms", "value": latency["threshold"], "color": "#d62728"}
     assert line in widget["properties"]["annotations"]["horizontal"]
@@ -240,7 +247,7 @@ def test_without_roll_ups_paging_alarms_page_themselves(tmp_path: Path) -> None:
     run = preview(tmp_path, "switches", config)
     assert run.of_type(COMPOSITE) == []
     latency = [a for a in run.of_type(METRIC_ALARM) if a["name"].endswith("-latency")]
-    assert [(a["name"], a["inputs"]["threshold"]) for a in latency] == [("alarms-model-001-latency", 1234)]
+    assert [(a["name"], a["inputs"]["threshold"]) for a in latency] == [("monitoring-alarms-model-001-latency", 1234)]
     topic = topic_arn(run)
     for alarm in run.of_type(METRIC_ALARM):
         paging = alarm["name"].endswith(("-latency", "-time-to-first-token", "-error-rate", "-throttle-rate"))

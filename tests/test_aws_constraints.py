@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests import aws_constraints as ac
-from tests.program import Preview, feature_config, models, preview, stack_config
+from tests.program import Preview, feature_config, fixture_config, models, preview
 
 # --- the program's resources ---------------------------------------------------------------------
 
@@ -24,7 +24,7 @@ from tests.program import Preview, feature_config, models, preview, stack_config
 def wide(tmp_path_factory: pytest.TempPathFactory) -> Preview:
     """The prod config (every feature on) with 50 more models: several dashboards, nested alarm roll-ups."""
     # With every runtime feature on: service tiers, quotas read by code, daily quotas, profiles looked up and created.
-    config = feature_config(stack_config("prod"))
+    config = feature_config(fixture_config("prod"))
     config["llm-monitor:models"] = config["llm-monitor:models"] + models(50, inputTokenPrice=0.001)
     run = preview(Path(tmp_path_factory.mktemp("wide")), "wide", config)
     assert len(run.of_type("aws:cloudwatch/dashboard:Dashboard")) > 1

@@ -12,7 +12,7 @@ from llm_monitor.config.base import Section
 from llm_monitor.config.models import check_model_id
 from llm_monitor.config.root import SECTIONS
 from llm_monitor.preview.stackconfig import project_defaults, read_yaml
-from tests.program import ROOT, config_problems, stack_config
+from tests.program import ROOT, config_problems, fixture_config
 
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 
@@ -23,13 +23,13 @@ def raw(models: Any, **extra: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_stack_files_are_valid(stack: str) -> None:
-    settings = parse_settings(stack_config(stack))
+    settings = parse_settings(fixture_config(stack))
     assert len(settings.models) >= (2 if stack == "dev" else 4)
 
 
 def test_pulumi_passes_structured_values_as_json_text() -> None:
-    as_text = {k: json.dumps(v) if not isinstance(v, str) else v for k, v in stack_config("prod").items()}
-    assert parse_settings(as_text) == parse_settings(stack_config("prod"))
+    as_text = {k: json.dumps(v) if not isinstance(v, str) else v for k, v in fixture_config("prod").items()}
+    assert parse_settings(as_text) == parse_settings(fixture_config("prod"))
 
 
 def test_prices_and_quota_are_read_in_camel_case() -> None:
@@ -101,7 +101,7 @@ def test_all_problems_are_reported_together_with_key_paths() -> None:
     assert "duplicate name 'a' (also models[0])" in found["llm-monitor:models[1].name"]
     assert "duplicate id" in found["llm-monitor:models[1].id"]
     assert "greater than or equal to 0" in found["llm-monitor:models[1].outputTokenPrice"]
-    assert "missing" in found["llm-monitor:models[2].name"]
+    assert "required: a short name" in found["llm-monitor:models[2].name"]  # or a label to derive it from
 
 
 def test_models_are_required_and_must_be_a_list() -> None:

@@ -32,9 +32,9 @@ from llm_monitor.config import NAMESPACE, ConfigError, Settings, parse_settings
 from llm_monitor.config.base import Section
 from llm_monitor.config.root import REGION_KEY
 from llm_monitor.preview import stackconfig
-from tests.program import ROOT, preview_failure, registered
+from tests.program import FIXTURES, ROOT, preview_failure, registered
 
-BASES = {stack: stackconfig.load(ROOT, stack).values for stack in ("dev", "prod")}
+BASES = {stack: stackconfig.load(ROOT, stack, FIXTURES / f"Pulumi.{stack}.yaml").values for stack in ("dev", "prod")}
 
 
 # --- what each key accepts ---------------------------------------------------------------------------

@@ -157,10 +157,10 @@ def test_tier_incidents_apply_where_a_model_declares_the_tier(
 def test_flex_slowness_emails_by_its_own_alarm_and_pages_nobody(library: dict[tuple[str, str], Verdict]) -> None:
     run = library[("prod", "flex-slowdown")].run
     assert run.pages == []
-    assert f"{run.prefix}-nova-pro-flex-latency" in {n.alarm for n in run.emails if n.state == "ALARM"}
+    assert f"{run.prefix}/nova-pro-flex-latency" in {n.alarm for n in run.emails if n.state == "ALARM"}
     # The paging latency alarms watched the other tiers and stayed OK throughout.
     for kind in ("latency", "time-to-first-token"):
-        assert set(run.traces[f"{run.prefix}-nova-pro-{kind}"].states) == {"OK"}
+        assert set(run.traces[f"{run.prefix}/nova-pro-{kind}"].states) == {"OK"}
 
 
 def test_docs_report_the_librarys_results(library: dict[tuple[str, str], Verdict]) -> None:

@@ -23,7 +23,7 @@ from llm_monitor.log_dashboard import dashboard_rows
 from llm_monitor.log_filters import MetricFilterSpec
 from llm_monitor.log_policies import data_protection_policy, large_data_bucket_policy, large_data_key_statement
 from llm_monitor.logs import APPLICATION, INVOCATIONS, LogSpec, build_log_spec
-from tests.program import ROOT, config_problems, stack_config
+from tests.program import ROOT, config_problems, fixture_config
 
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 ACCOUNT = "${AWS::AccountId}"
@@ -415,8 +415,8 @@ def test_the_logs_header_says_large_bodies_go_unmasked_to_the_bucket() -> None:
 
 def all_specs() -> list[tuple[str, LogSpec]]:
     return [
-        ("dev", build_log_spec(parse_settings(stack_config("dev")), project="llm-monitor", stack="dev")),
-        ("prod", build_log_spec(parse_settings(stack_config("prod")), project="llm-monitor", stack="prod")),
+        ("dev", build_log_spec(parse_settings(fixture_config("dev")), project="llm-monitor", stack="dev")),
+        ("prod", build_log_spec(parse_settings(fixture_config("prod")), project="llm-monitor", stack="prod")),
         ("defaults", spec_of(config())),
         ("custom-namespace", spec_of(config(tenantMetadataKey="org_id", applicationNamespace="Team/LLM"))),
     ]
@@ -664,7 +664,7 @@ def test_log_tables_query_the_stack_s_groups_and_show_no_message_bodies() -> Non
 
 
 def test_models_do_not_change_the_logs_spec() -> None:
-    raw = stack_config("prod")
+    raw = fixture_config("prod")
     more = {**raw, "llm-monitor:models": [*raw["llm-monitor:models"], {"name": "extra", "id": HAIKU}]}
     assert spec_of(more) == spec_of(raw)
 

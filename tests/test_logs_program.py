@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.aws_constraints import violations
-from tests.program import Preview, preview, preview_failure, stack_config
+from tests.program import Preview, fixture_config, preview, preview_failure
 
 COMPONENT = "llm-monitor:index:InvocationLogs"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
@@ -73,9 +73,9 @@ def test_every_logs_resource_is_inside_the_component_on_the_stack_provider(
     inside = logs_resources(run)
     custom = [r for r in inside if r["custom"]]
     assert {r["type"] for r in custom} == set(LOG_TYPES)
-    assert len([r for r in run.resources if r["type"] in LOG_TYPES and "logs-" in r["name"]]) == len(custom)
+    assert len([r for r in run.resources if r["type"] in LOG_TYPES and "monitoring-logs-" in r["name"]]) == len(custom)
     for r in inside:
-        assert r["name"].startswith("logs-"), r["name"]
+        assert r["name"].startswith("monitoring-logs-"), r["name"]
     for r in custom:
         assert r["provider"].startswith(provider["urn"] + "::"), r["name"]
         assert violations(r) == []
@@ -84,10 +84,10 @@ def test_every_logs_resource_is_inside_the_component_on_the_stack_provider(
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_log_groups_are_encrypted_kept_and_exported(stack: str, request: pytest.FixtureRequest) -> None:
     run = run_of(stack, request)
-    config = stack_config(stack)["llm-monitor:logs"]
+    config = fixture_config(stack)["llm-monitor:logs"]
     found = groups(run)
     assert set(found) == {"invocations", "application"}
-    (key,) = [k for k in run.of_type(KEY) if k["name"].startswith("logs-")]
+    (key,) = [k for k in run.of_type(KEY) if k["name"].startswith("monitoring-logs-")]
     assert run.outputs["logGroupNames"] == [
         found["invocations"]["inputs"]["name"],
         found["application"]["inputs"]["name"],
@@ -110,7 +110,7 @@ def test_log_groups_are_encrypted_kept_and_exported(stack: str, request: pytest.
 def test_masking_is_kept_and_protected_exactly_like_its_log_group(stack: str, request: pytest.FixtureRequest) -> None:
     """A destroy that kept a group but deleted its masking would leave applications writing unmasked."""
     run = run_of(stack, request)
-    protect = stack_config(stack)["llm-monitor:logs"]["protect"]
+    protect = fixture_config(stack)["llm-monitor:logs"]["protect"]
     policies = run.of_type(PROTECTION)
     assert len(policies) == 2
     for policy in policies:
@@ -126,7 +126,7 @@ def test_masking_is_kept_and_protected_exactly_like_its_log_group(stack: str, re
 def test_key_policy_names_exactly_the_two_log_groups_of_the_stack(stack: str, request: pytest.FixtureRequest) -> None:
     run = run_of(stack, request)
     region = REGIONS[stack]
-    (key,) = [k for k in run.of_type(KEY) if k["name"].startswith("logs-")]
+    (key,) = [k for k in run.of_type(KEY) if k["name"].startswith("monitoring-logs-")]
     assert "${AWS::AccountId}" not in key["inputs"]["policy"]
     admin, logs = policy_statements(key["inputs"]["policy"])
     assert admin["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
@@ -139,7 +139,7 @@ def test_key_policy_names_exactly_the_two_log_groups_of_the_stack(stack: str, re
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_each_group_masks_the_configured_identifiers(stack: str, request: pytest.FixtureRequest) -> None:
     run = run_of(stack, request)
-    protection = stack_config(stack)["llm-monitor:logs"].get("dataProtection", {})
+    protection = fixture_config(stack)["llm-monitor:logs"].get("dataProtection", {})
     policies = {p["inputs"]["logGroupName"]: json.loads(p["inputs"]["policyDocument"]) for p in run.of_type(PROTECTION)}
     assert sorted(policies) == sorted(run.outputs["logGroupNames"])
     for policy in policies.values():
@@ -187,7 +187,7 @@ def test_bedrock_logs_into_the_invocation_group_through_a_least_privilege_role(
     # Masking must exist before the first record arrives: it applies only to later events.
     (masking,) = [r for r in run.of_type(PROTECTION) if r["inputs"]["logGroupName"] == invocations]
     assert masking["urn"] in logging["options"]["dependsOn"]
-    configured = stack_config(stack)["llm-monitor:logs"]["invocationLogging"]
+    configured = fixture_config(stack)["llm-monitor:logs"]["invocationLogging"]
     delivered = {
         t
         for t in ("text", "image", "embedding", "video")
@@ -233,7 +233,7 @@ def test_dashboard_shows_delivery_failures_and_queries_the_stack_s_groups(
 
 
 def test_a_stack_that_does_not_own_invocation_logging_keeps_groups_filters_and_queries(tmp_path: Path) -> None:
-    config = stack_config("dev")
+    config = fixture_config("dev")
     config["llm-monitor:logs"] = {**config["llm-monitor:logs"], "invocationLogging": {"enabled": False}}
     run = preview(tmp_path, "shared", config)
     assert not run.of_type(LOGGING)
@@ -246,7 +246,7 @@ def test_a_stack_that_does_not_own_invocation_logging_keeps_groups_filters_and_q
 
 
 def test_invalid_logs_config_fails_with_key_paths_and_registers_nothing(tmp_path: Path) -> None:
-    config = stack_config("prod")
+    config = fixture_config("prod")
     config["llm-monitor:logs"] = {
         **config["llm-monitor:logs"],
         "retentionDays": 45,

@@ -53,13 +53,13 @@ def on_key(name: str, change: Callable[[dict[str, Any]], None]) -> Callable[[lis
 
 def on_topic_policy(change: Callable[[dict[str, Any]], None]) -> Callable[[list[Resource]], None]:
     return lambda resources: edit_policy(
-        only(resources, pt.TOPIC_POLICY, "notifications-topic-policy"), "policy", change
+        only(resources, pt.TOPIC_POLICY, "monitoring-notifications-topic-policy"), "policy", change
     )
 
 
 def on_masking(group: str, change: Callable[[dict[str, Any]], None]) -> Callable[[list[Resource]], None]:
     return lambda resources: edit_policy(
-        only(resources, pt.DATA_PROTECTION, f"logs-groups-{group}-data-protection"), "policyDocument", change
+        only(resources, pt.DATA_PROTECTION, f"monitoring-logs-groups-{group}-data-protection"), "policyDocument", change
     )
 
 
@@ -81,26 +81,28 @@ def remove_resource(type_: str, name: str) -> Callable[[list[Resource]], None]:
 
 
 def encrypt_topic_with_the_logs_key(resources: list[Resource]) -> None:
-    topic = only(resources, pt.TOPIC, "notifications-topic")
-    logs_key = only(resources, pt.KEY, "logs-groups-key")
+    topic = only(resources, pt.TOPIC, "monitoring-notifications-topic")
+    logs_key = only(resources, pt.KEY, "monitoring-logs-groups-key")
     topic["inputs"]["kmsMasterKeyId"] = "arn:aws:kms:eu-west-1:123456789012:key/logs-key"
-    old = only(resources, pt.KEY, "notifications-key")["urn"]
+    old = only(resources, pt.KEY, "monitoring-notifications-key")["urn"]
     topic["options"]["dependsOn"] = [logs_key["urn"] if u == old else u for u in topic["options"]["dependsOn"]]
 
 
 def inline_the_logging_policy(resources: list[Resource]) -> None:
     """What the program registered before: the role's permissions as an inline RolePolicy."""
-    policy = only(resources, pt.IAM_POLICY, "logs-bedrock-policy")
+    policy = only(resources, pt.IAM_POLICY, "monitoring-logs-bedrock-policy")
     resources.remove(
-        only(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "logs-bedrock-policy-attachment")
+        only(
+            resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "monitoring-logs-bedrock-policy-attachment"
+        )
     )
     policy["type"] = pt.ROLE_POLICY
-    policy["inputs"] = {"role": "logs-bedrock-role", "policy": policy["inputs"]["policy"]}
+    policy["inputs"] = {"role": "monitoring-logs-bedrock-role", "policy": policy["inputs"]["policy"]}
 
 
 def embed_in_role(resources: list[Resource]) -> None:
-    role = only(resources, pt.ROLE, "logs-bedrock-role")
-    policy = only(resources, pt.IAM_POLICY, "logs-bedrock-policy")
+    role = only(resources, pt.ROLE, "monitoring-logs-bedrock-role")
+    policy = only(resources, pt.IAM_POLICY, "monitoring-logs-bedrock-policy")
     role["inputs"]["inlinePolicies"] = [{"name": "write-logs", "policy": policy["inputs"]["policy"]}]
 
 
@@ -132,7 +134,7 @@ MUTATIONS = [
         "dev",
         "another account's root may decrypt with the alarm key",
         on_key(
-            "notifications-key",
+            "monitoring-notifications-key",
             append(
                 {
                     "Effect": "Allow",
@@ -149,7 +151,7 @@ MUTATIONS = [
         "dev",
         "a role of another account may use the logs key",
         on_key(
-            "logs-groups-key",
+            "monitoring-logs-groups-key",
             append(
                 {
                     "Effect": "Allow",
@@ -165,7 +167,7 @@ MUTATIONS = [
         "kms-key-policy-own-account",
         "prod",
         "the logs key loses its account-root statement (lock-out)",
-        on_key("logs-groups-key", lambda d: drop(d, ADMIN_SID)),
+        on_key("monitoring-logs-groups-key", lambda d: drop(d, ADMIN_SID)),
         "no statement lets the account root",
     ),
     Mutation(
@@ -173,7 +175,7 @@ MUTATIONS = [
         "prod",
         "the account root's statement gets a condition (lock-out once it stops matching)",
         on_key(
-            "notifications-key",
+            "monitoring-notifications-key",
             set_condition(ADMIN_SID, {"Bool": {"aws:MultiFactorAuthPresent": "true"}}),
         ),
         "no statement lets the account root",
@@ -183,7 +185,7 @@ MUTATIONS = [
         "dev",
         "anyone may decrypt with the logs key",
         on_key(
-            "logs-groups-key",
+            "monitoring-logs-groups-key",
             append({"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}),
         ),
         "every principal ('*')",
@@ -201,7 +203,7 @@ MUTATIONS = [
         "prod",
         "the alarm key's CloudWatch grant is scoped by wildcards only",
         on_key(
-            "notifications-key",
+            "monitoring-notifications-key",
             set_condition(
                 CW_KEY_SID,
                 {
@@ -217,7 +219,7 @@ MUTATIONS = [
         "dev",
         "the alarm key's CloudWatch grant uses ...IfExists (requests without the key pass)",
         on_key(
-            "notifications-key",
+            "monitoring-notifications-key",
             set_condition(CW_KEY_SID, {"StringEqualsIfExists": {"aws:SourceAccount": "123456789012"}}),
         ),
         "lets cloudwatch.amazonaws.com act for anyone",
@@ -227,7 +229,7 @@ MUTATIONS = [
         "prod",
         "the logs key admits any account's log groups",
         on_key(
-            "logs-groups-key",
+            "monitoring-logs-groups-key",
             set_condition(
                 LOGS_KEY_SID, {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:*:*"}}
             ),
@@ -255,14 +257,16 @@ MUTATIONS = [
         "alarm-topic-key-allows-cloudwatch",
         "dev",
         "the alarm key loses its CloudWatch statement",
-        on_key("notifications-key", lambda d: drop(d, CW_KEY_SID)),
+        on_key("monitoring-notifications-key", lambda d: drop(d, CW_KEY_SID)),
         "does not let cloudwatch.amazonaws.com use kms:Decrypt",
     ),
     Mutation(
         "alarm-topic-key-allows-cloudwatch",
         "prod",
         "CloudWatch may decrypt but not generate data keys",
-        on_key("notifications-key", lambda d: statement(d, CW_KEY_SID).__setitem__("Action", ["kms:Decrypt"])),
+        on_key(
+            "monitoring-notifications-key", lambda d: statement(d, CW_KEY_SID).__setitem__("Action", ["kms:Decrypt"])
+        ),
         "does not let cloudwatch.amazonaws.com use kms:GenerateDataKey",
     ),
     Mutation(
@@ -270,7 +274,7 @@ MUTATIONS = [
         "dev",
         "the key admits another stack's alarms only (a renamed prefix)",
         on_key(
-            "notifications-key",
+            "monitoring-notifications-key",
             lambda d: statement(d, CW_KEY_SID)["Condition"]["ArnLike"].__setitem__(
                 "aws:SourceArn", "arn:aws:cloudwatch:us-east-1:123456789012:alarm:other-stack-*"
             ),
@@ -289,7 +293,7 @@ MUTATIONS = [
         "invocation-log-groups-masked",
         "dev",
         "the invocation group's data-protection policy is gone",
-        remove_resource(pt.DATA_PROTECTION, "logs-groups-invocations-data-protection"),
+        remove_resource(pt.DATA_PROTECTION, "monitoring-logs-groups-invocations-data-protection"),
         "receives Bedrock invocation logs",
     ),
     Mutation(
@@ -326,7 +330,7 @@ MUTATIONS = [
         "dev",
         "the logging policy may write every log stream of the account",
         lambda resources: edit_policy(
-            only(resources, pt.IAM_POLICY, "logs-bedrock-policy"), "policy", widen_to_every_resource
+            only(resources, pt.IAM_POLICY, "monitoring-logs-bedrock-policy"), "policy", widen_to_every_resource
         ),
         'allows logs:CreateLogStream, logs:PutLogEvents on every resource ("*")',
     ),
@@ -335,7 +339,7 @@ MUTATIONS = [
         "prod",
         "the logging policy uses NotResource",
         lambda resources: edit_policy(
-            only(resources, pt.IAM_POLICY, "logs-bedrock-policy"), "policy", use_not_resource
+            only(resources, pt.IAM_POLICY, "monitoring-logs-bedrock-policy"), "policy", use_not_resource
         ),
         "NotResource",
     ),
@@ -376,7 +380,7 @@ def test_reading_every_resource_is_not_a_write(dev: Preview) -> None:
             }
         )
 
-    edit_policy(only(resources, pt.IAM_POLICY, "logs-bedrock-policy"), "policy", read_everything)
+    edit_policy(only(resources, pt.IAM_POLICY, "monitoring-logs-bedrock-policy"), "policy", read_everything)
     assert violations(BY_NAME["iam-no-writes-on-every-resource"], resources) == []
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from llm_monitor.preview import pictures
 from llm_monitor.preview.progress import Progress
-from tests.program import ROOT, run_cli
+from tests.program import ROOT, run_preview
 
 
 def test_terminal_summary_is_short_and_pictures_are_published(tmp_path: Path) -> None:
@@ -18,7 +18,7 @@ def test_terminal_summary_is_short_and_pictures_are_published(tmp_path: Path) ->
     docs.mkdir()
     (docs / "dev-dashboard-7.png").write_bytes(b"a page that no longer exists")
     (docs / "other.png").write_bytes(b"not ours")
-    completed = run_cli("preview", "--stack", "dev", "--out", str(out), "--picture-dir", str(docs))
+    completed = run_preview("--stack", "dev", "--out", str(out), "--picture-dir", str(docs))
     assert completed.returncode == 0, completed.stderr
     lines = completed.stdout.splitlines()
     assert len(lines) <= 6
@@ -37,7 +37,7 @@ def test_terminal_summary_is_short_and_pictures_are_published(tmp_path: Path) ->
 def test_unwritable_output_directory_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
-    completed = run_cli("preview", "--stack", "dev", "--out", str(blocker / "preview"), "--no-pictures")
+    completed = run_preview("--stack", "dev", "--out", str(blocker / "preview"), "--no-pictures")
     assert completed.returncode == 2
     assert "cannot write the preview to" in completed.stderr
     assert "Traceback" not in completed.stderr
@@ -59,7 +59,7 @@ sys.exit(cli.main(sys.argv[1:]))
 
 def test_a_run_that_fails_while_writing_leaves_the_previous_preview_intact(tmp_path: Path) -> None:
     out = tmp_path / "o"
-    assert run_cli("preview", "--stack", "dev", "--out", str(out), "--no-pictures").returncode == 0
+    assert run_preview("--stack", "dev", "--out", str(out), "--no-pictures").returncode == 0
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert Path("resources.json") in before
     failed = subprocess.run(
@@ -90,7 +90,7 @@ def test_a_run_that_fails_on_a_new_directory_leaves_nothing(tmp_path: Path) -> N
 
 def test_a_directory_that_is_not_a_preview_is_not_replaced(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine")
-    completed = run_cli("preview", "--stack", "dev", "--out", str(tmp_path), "--no-pictures")
+    completed = run_preview("--stack", "dev", "--out", str(tmp_path), "--no-pictures")
     assert completed.returncode == 2
     assert "notes.txt, which a preview did not write" in completed.stderr
     assert (tmp_path / "notes.txt").read_text() == "mine"
@@ -98,9 +98,9 @@ def test_a_directory_that_is_not_a_preview_is_not_replaced(tmp_path: Path) -> No
 
 def test_a_second_run_replaces_the_first_whole(tmp_path: Path) -> None:
     out = tmp_path / "o"
-    assert run_cli("preview", "--stack", "dev", "--out", str(out), "--no-pictures", "--diff", "dev").returncode == 0
+    assert run_preview("--stack", "dev", "--out", str(out), "--no-pictures", "--diff", "dev").returncode == 0
     assert (out / "diff.json").exists()
-    assert run_cli("preview", "--stack", "dev", "--out", str(out), "--no-pictures").returncode == 0
+    assert run_preview("--stack", "dev", "--out", str(out), "--no-pictures").returncode == 0
     assert not (out / "diff.json").exists()  # not left over from the first run
 
 
@@ -132,6 +132,6 @@ def test_progress_stays_silent_for_quick_runs_and_off_a_terminal() -> None:
 
 
 def test_the_cli_prints_no_progress_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
-    completed = run_cli("preview", "--stack", "dev", "--out", str(tmp_path / "o"), "--no-pictures")
+    completed = run_preview("--stack", "dev", "--out", str(tmp_path / "o"), "--no-pictures")
     assert completed.returncode == 0
     assert completed.stderr == ""

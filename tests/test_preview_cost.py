@@ -11,7 +11,7 @@ import pytest
 
 from llm_monitor.config.models import ModelSettings
 from llm_monitor.preview import cli, cost, prices
-from tests.program import Preview, run_cli, stack_config
+from tests.program import Preview, fixture_config, run_preview
 
 P = prices.load()
 DAYS = 730 / 24  # a month, as AWS bills it
@@ -281,7 +281,7 @@ def test_dev_cost_covers_what_the_program_registers(dev: Preview) -> None:
     assert len(alarm_lines) == len(dev.of_type(cost.METRIC_ALARM)) + composites
     totals = report["totals"]
     assert sum(totals["byModel"].values()) + totals["shared"] == pytest.approx(totals["total"])
-    assert set(totals["byModel"]) == {m["name"] for m in stack_config("dev")["llm-monitor:models"]}
+    assert set(totals["byModel"]) == {m["name"] for m in fixture_config("dev")["llm-monitor:models"]}
     summary = (dev.out_dir / "summary.md").read_text()
     assert "## Monthly cost of the monitoring" in summary
     assert f"**${totals['total']:,.2f}**" in summary
@@ -290,8 +290,7 @@ def test_dev_cost_covers_what_the_program_registers(dev: Preview) -> None:
 
 def test_flags_change_the_assumptions(tmp_path: Path) -> None:
     out = tmp_path / "o"
-    completed = run_cli(
-        "preview",
+    completed = run_preview(
         "--stack",
         "dev",
         "--out",
@@ -314,7 +313,7 @@ def test_flags_change_the_assumptions(tmp_path: Path) -> None:
     assert ingestion == pytest.approx(len(groups) * 4 * P.log_ingestion_standard)
     assert all(line["monthly"] == 0 for line in report["lines"] if line["category"] == cost.LOGS_INSIGHTS)
     assert not list((out / "dashboards").glob("*.png"))
-    haiku = next(m for m in stack_config("dev")["llm-monitor:models"] if m["name"] == "claude-haiku")
+    haiku = next(m for m in fixture_config("dev")["llm-monitor:models"] if m["name"] == "claude-haiku")
     expected = 1000 * DAYS * (2000 * haiku["inputTokenPrice"] + 100 * haiku["outputTokenPrice"]) / 1000
     assert report["bedrock"] == [{"model": "claude-haiku", "monthly": pytest.approx(expected)}]
     assert "3 distinct values each (tenants)" in " ".join(report["assumptions"])
@@ -339,8 +338,8 @@ def test_bad_flags_are_usage_errors(
 
 
 def test_traffic_for_an_unknown_model_is_a_clear_error(tmp_path: Path) -> None:
-    completed = run_cli(
-        "preview", "--stack", "dev", "--out", str(tmp_path / "o"), "--no-pictures", "--traffic", "nobody=1:1:1"
+    completed = run_preview(
+        "--stack", "dev", "--out", str(tmp_path / "o"), "--no-pictures", "--traffic", "nobody=1:1:1"
     )
     assert completed.returncode == 2
     assert "--traffic names nobody, not a model of this stack" in completed.stderr

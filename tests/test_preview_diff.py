@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from llm_monitor.preview import cost, diff, diffreport
-from tests.program import DASHBOARD, Preview, run_cli, stack_config
+from tests.program import DASHBOARD, Preview, fixture_config, run_preview
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 
@@ -76,7 +76,7 @@ def test_keys_that_are_not_identifiers_are_quoted() -> None:
 
 def test_a_config_change_shows_up_as_resources_and_input_paths(dev: Preview, tmp_path: Path) -> None:
     """Add a model and tighten a threshold in a stack file; diff against the dev preview directory."""
-    config = stack_config("dev")
+    config = fixture_config("dev")
     config["llm-monitor:models"].append(
         {"name": "nova-micro", "id": "amazon.nova-micro-v1:0", "inputTokenPrice": 0.000035, "outputTokenPrice": 0.00014}
     )
@@ -85,8 +85,7 @@ def test_a_config_change_shows_up_as_resources_and_input_paths(dev: Preview, tmp
     stack_file = tmp_path / "Pulumi.dev.yaml"
     stack_file.write_text(yaml.safe_dump({"config": config}))
     out = tmp_path / "o"
-    completed = run_cli(
-        "preview",
+    completed = run_preview(
         "--stack",
         "dev",
         "--stack-file",
@@ -107,7 +106,9 @@ def test_a_config_change_shows_up_as_resources_and_input_paths(dev: Preview, tmp
         name: [(ch["old"], ch["new"]) for ch in c["changes"] if ch["path"] == "inputs.threshold"]
         for name, c in changed.items()
     }
-    retuned = {r["name"] for r in dev.of_type(ALARM) if re.fullmatch(r"alarms-[a-z-]+?-error-rate", r["name"])}
+    retuned = {
+        r["name"] for r in dev.of_type(ALARM) if re.fullmatch(r"monitoring-alarms-[a-z-]+?-error-rate", r["name"])
+    }
     retuned -= {r["name"] for r in dev.of_type(ALARM) if r["name"].endswith("-application-error-rate")}
     assert retuned
     assert {n for n, t in thresholds.items() if t} == retuned
@@ -127,7 +128,7 @@ def test_a_config_change_shows_up_as_resources_and_input_paths(dev: Preview, tmp
 
 def test_diff_against_a_stack_by_name(tmp_path: Path) -> None:
     out = tmp_path / "o"
-    completed = run_cli("preview", "--stack", "dev", "--out", str(out), "--no-pictures", "--diff", "dev")
+    completed = run_preview("--stack", "dev", "--out", str(out), "--no-pictures", "--diff", "dev")
     assert completed.returncode == 0, completed.stderr
     assert json.loads((out / "diff.json").read_text()) == {
         "against": "stack `dev`",
@@ -141,7 +142,7 @@ def test_diff_against_a_stack_by_name(tmp_path: Path) -> None:
 
 
 def test_unknown_diff_target_is_a_clear_error(tmp_path: Path) -> None:
-    completed = run_cli("preview", "--stack", "dev", "--out", str(tmp_path / "o"), "--no-pictures", "--diff", "qa")
+    completed = run_preview("--stack", "dev", "--out", str(tmp_path / "o"), "--no-pictures", "--diff", "qa")
     assert completed.returncode == 2
     assert "--diff qa: not a preview directory" in completed.stderr
     assert "stacks here: dev, prod" in completed.stderr
@@ -340,15 +341,15 @@ def test_changes_that_lose_data_or_protection_are_warnings() -> None:
 
 
 def test_a_model_inserted_in_the_middle_reads_as_one_added_section(prod: Preview, tmp_path: Path) -> None:
-    config = stack_config("prod")
+    config = fixture_config("prod")
     config["llm-monitor:models"].insert(
         3, {"name": "mistral-large", "id": "mistral.mistral-large-2407-v1:0", "inputTokenPrice": 0.002}
     )
     stack_file = tmp_path / "Pulumi.prod.yaml"
     stack_file.write_text(yaml.safe_dump({"config": config}))
     out = tmp_path / "o"
-    args = ["preview", "--stack", "prod", "--stack-file", str(stack_file), "--out", str(out), "--no-pictures"]
-    completed = run_cli(*args, "--diff", str(prod.out_dir))
+    args = ["--stack", "prod", "--stack-file", str(stack_file), "--out", str(out), "--no-pictures"]
+    completed = run_preview(*args, "--diff", str(prod.out_dir))
     assert completed.returncode == 0, completed.stderr
     report = json.loads((out / "diff.json").read_text())
     assert report["removed"] == []
@@ -372,7 +373,7 @@ def test_a_model_inserted_in_the_middle_reads_as_one_added_section(prod: Preview
 
 def test_dev_against_prod_compares_names_without_stack_and_region(tmp_path: Path) -> None:
     out = tmp_path / "o"
-    completed = run_cli("preview", "--stack", "dev", "--out", str(out), "--no-pictures", "--diff", "prod")
+    completed = run_preview("--stack", "dev", "--out", str(out), "--no-pictures", "--diff", "prod")
     assert completed.returncode == 0, completed.stderr
     report = json.loads((out / "diff.json").read_text())
     assert report["normalised"]["old"] == {"stack": "prod", "region": "eu-west-1", "project": "llm-monitor"}
@@ -382,7 +383,8 @@ def test_dev_against_prod_compares_names_without_stack_and_region(tmp_path: Path
         "prod" in json.dumps(ch) or "eu-west-1" in json.dumps(ch)
         for c in report["changed"]
         for ch in c["changes"]
-        if c["type"] != "pulumi:providers:aws"
+        # Tag values are values, not names: Environment: prod → dev shows, as it should.
+        if c["type"] != "pulumi:providers:aws" and not ch["path"].startswith("inputs.tags")
     )
     assert any("retention drops from 90 to 7 days" in w for w in report["warnings"])
     assert any("masks fewer identifiers" in w for w in report["warnings"])

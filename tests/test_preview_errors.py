@@ -5,13 +5,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pulumi
 import pytest
 
-from llm_monitor import plan, stack
+from llm_monitor import plan
 from llm_monitor.config import ConfigError, LimitError, Settings, parse_settings
+from llm_monitor.config.args import ArgumentProblems, args_from_settings
 from llm_monitor.preview import stackconfig
-from tests.program import ROOT, run_cli
+from tests.program import FIXTURES, ROOT, run_cli
 
 
 def project_named(tmp_path: Path, name: str) -> Path:
@@ -29,8 +29,8 @@ def test_names_too_long_for_aws_are_a_config_error(tmp_path: Path) -> None:
     """Project and stack names of 100 characters each (the most Pulumi allows) make names AWS refuses."""
     project = project_named(tmp_path, "p" * 100)
     name = "s" * 100
-    shutil.copy(ROOT / "Pulumi.dev.yaml", project / f"Pulumi.{name}.yaml")
-    completed = run_cli("preview", "--stack", name, "--out", str(tmp_path / "o"), "--project-dir", str(project))
+    shutil.copy(FIXTURES / "Pulumi.dev.yaml", project / f"Pulumi.{name}.yaml")
+    completed = run_cli("preview", "--program", str(project), "--stack", name, "--out", str(tmp_path / "o"))
     assert completed.returncode == 2
     assert completed.stderr.startswith("error: invalid stack configuration (1 problem):")
     assert "must be 1-255 characters" in completed.stderr
@@ -40,7 +40,7 @@ def test_names_too_long_for_aws_are_a_config_error(tmp_path: Path) -> None:
 
 
 def dev_settings() -> Settings:
-    config = stackconfig.load(ROOT, "dev")
+    config = stackconfig.load(ROOT, "dev", FIXTURES / "Pulumi.dev.yaml")
     return parse_settings(config.values)
 
 
@@ -69,15 +69,19 @@ def test_any_other_limit_of_the_pure_layer_is_a_config_error_too(monkeypatch: py
     assert "stack name 'dev'" in problem.message
 
 
-def test_the_program_reports_it_as_pulumi_reports_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``pulumi up`` prints a RunError without a traceback; the preview turns it into exit code 2."""
+def test_a_limit_names_the_argument_for_the_component_and_the_key_for_the_program(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The component writes argument paths; the program (``in_config``) the stack config's key paths."""
 
     def too_long(*args: object, **kwargs: object) -> None:
         raise LimitError("dashboard name 'x' has 300 characters", "llm-monitor:dashboard.namePrefix")
 
     monkeypatch.setattr(plan, "build_dashboards", too_long)
-    with pytest.raises(pulumi.RunError, match=r"llm-monitor:dashboard.namePrefix: dashboard name 'x' has 300"):
-        stack.plan_stack(dev_settings())
+    with pytest.raises(ArgumentProblems) as caught:
+        plan.plan_arguments(args_from_settings(dev_settings()), project="llm-monitor", stack="dev")
+    assert "  - args.dashboard.name_prefix: dashboard name 'x' has 300 characters" in str(caught.value)
+    assert "llm-monitor:dashboard.namePrefix: dashboard name 'x' has 300" in caught.value.in_config()
 
 
 def test_the_dashboard_name_check_names_the_prefix() -> None:

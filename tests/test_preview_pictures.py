@@ -11,7 +11,10 @@ from PIL import Image
 from llm_monitor.preview import pictures
 from tests.program import ROOT, Preview
 
-REGENERATE = "venv/bin/python -m llm_monitor preview --stack dev --out build/preview-dev --picture-dir docs"
+REGENERATE = (
+    "venv/bin/python -m llm_monitor preview --stack dev --stack-file tests/stacks/Pulumi.dev.yaml "
+    "--out build/preview-dev --picture-dir docs"
+)
 
 
 def expected_kind(widget: dict[str, Any]) -> str:

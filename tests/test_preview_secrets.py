@@ -14,9 +14,10 @@ from pulumi.runtime import rpc
 from llm_monitor.preview import stackconfig
 from llm_monitor.preview.output import OutputError, PreviewDir
 from llm_monitor.preview.secrets import REDACTED, Secrets
-from tests.program import ROOT, run_cli, stack_config
+from tests.program import ROOT, fixture_config, run_preview
 
 SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
 
 
 def secure(name: str) -> dict[str, str]:
@@ -26,7 +27,7 @@ def secure(name: str) -> dict[str, str]:
 
 def secret_stack(tmp_path: Path) -> Path:
     """dev's config with secrets at the top level, inside objects and inside lists."""
-    config = stack_config("dev")
+    config = fixture_config("dev")
     config["aws:secretKey"] = secure("top")  # top-level key (`pulumi config set --secret aws:secretKey`)
     config["llm-monitor:tags"]["Owner"] = secure("owner")  # in an object: lands in the provider's default tags
     config["llm-monitor:logs"]["invocationLogging"]["largeDataS3"] = {"bucketName": secure("bucket")}
@@ -74,11 +75,11 @@ def test_secrets_at_any_path_preview_and_never_reach_the_output(tmp_path: Path) 
     }
 
     first, second = tmp_path / "first", tmp_path / "second"
-    completed = run_cli("preview", "--stack", "secrets", "--stack-file", str(stack_file), "--out", str(first))
+    completed = run_preview("--stack", "secrets", "--stack-file", str(stack_file), "--out", str(first))
     assert completed.returncode == 0, completed.stderr
     # A second run diffs against the first, so diff.json is written too (and every file is searched).
-    completed = run_cli(
-        "preview", "--stack", "secrets", "--stack-file", str(stack_file), "--out", str(second), "--diff", str(first)
+    completed = run_preview(
+        "--stack", "secrets", "--stack-file", str(stack_file), "--out", str(second), "--diff", str(first)
     )
     assert completed.returncode == 0, completed.stderr
     files = texts(second)
@@ -92,12 +93,20 @@ def test_secrets_at_any_path_preview_and_never_reach_the_output(tmp_path: Path) 
         assert not any(needle in output for needle in forbidden)
 
     resources = json.loads((second / "resources.json").read_text())
+    # Pulumi marks the whole llm-monitor:notifications key secret, so the program keeps every endpoint
+    # secret, the plain address too: it cannot tell which one was encrypted (pulumi up cannot either).
     endpoints = sorted(r["inputs"]["endpoint"] for r in resources if r["type"] == SUBSCRIPTION)
-    assert endpoints == sorted([REDACTED, REDACTED, "ml-platform-dev@example.com"])
-    (provider,) = [r for r in resources if r["type"] == "pulumi:providers:aws"]
-    assert json.loads(provider["inputs"]["defaultTags"])["tags"]["Owner"] == REDACTED
+    assert endpoints == [REDACTED] * 3
+    # The roll-ups' actions name the pager topic: Pulumi stores the whole list as one secret.
+    assert {r["inputs"]["alarmActions"] for r in resources if r["type"] == COMPOSITE} == {REDACTED}
+    tagged = [r for r in resources if "tags" in r["inputs"]]
+    assert tagged
+    assert {json.dumps(r["inputs"]["tags"]) for r in tagged} == {json.dumps(REDACTED)}  # the map, as one secret
     (logging,) = [r for r in resources if r["type"].startswith("aws:bedrockmodel/")]
-    assert REDACTED in json.dumps(logging["inputs"])  # the bucket name
+    # A secret anywhere in a top-level input makes Pulumi store the whole input as one secret.
+    assert logging["inputs"]["loggingConfig"] == REDACTED  # it holds the bucket name
+    (policy,) = [r for r in resources if r["type"] == "aws:iam/policy:Policy"]
+    assert policy["inputs"]["policy"] == REDACTED  # it names the bucket
 
 
 def test_placeholders_have_the_shape_their_key_implies_and_depend_only_on_the_path() -> None:
@@ -146,11 +155,11 @@ def test_redaction_covers_sdk_secrets_and_reshaped_placeholders() -> None:
 
 
 def test_a_secret_where_the_program_wants_a_number_is_a_clear_config_error(tmp_path: Path) -> None:
-    config = stack_config("dev")
+    config = fixture_config("dev")
     config["llm-monitor:logs"]["retentionDays"] = secure("days")
     stack_file = tmp_path / "Pulumi.n.yaml"
     stack_file.write_text(yaml.safe_dump({"config": config}), encoding="utf-8")
-    completed = run_cli("preview", "--stack", "n", "--stack-file", str(stack_file), "--out", str(tmp_path / "o"))
+    completed = run_preview("--stack", "n", "--stack-file", str(stack_file), "--out", str(tmp_path / "o"))
     assert completed.returncode == 2
     assert "llm-monitor:logs.retentionDays" in completed.stderr
     assert "this value is a secret" in completed.stderr

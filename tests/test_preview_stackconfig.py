@@ -12,7 +12,7 @@ import yaml
 
 from llm_monitor.preview import cliyaml, stackconfig
 from tests import aws_constraints as ac
-from tests.program import ROOT, run_cli, stack_config
+from tests.program import FIXTURES, ROOT, fixture_config, run_cli, run_preview
 
 # --- scalars: yaml.v3 (the CLI) where it differs from PyYAML ------------------------------------------
 
@@ -65,13 +65,13 @@ def test_scalars_both_readers_agree_on_and_timestamps(text: str, value: Any) -> 
 
 def test_a_number_written_as_7e_05_is_a_price(tmp_path: Path) -> None:
     stack_file = tmp_path / "Pulumi.sci.yaml"
-    text = (ROOT / "Pulumi.dev.yaml").read_text().replace("inputTokenPrice: 0.00006", "inputTokenPrice: 6e-05")
+    text = (FIXTURES / "Pulumi.dev.yaml").read_text().replace("inputTokenPrice: 0.00006", "inputTokenPrice: 6e-05")
     assert "6e-05" in text
     stack_file.write_text(text)
     config = stackconfig.load(ROOT, "sci", stack_file)
     assert config.values["llm-monitor:models"][1]["inputTokenPrice"] == 6e-05
-    completed = run_cli(
-        "preview", "--stack", "sci", "--stack-file", str(stack_file), "--out", str(tmp_path / "o"), "--no-pictures"
+    completed = run_preview(
+        "--stack", "sci", "--stack-file", str(stack_file), "--out", str(tmp_path / "o"), "--no-pictures"
     )
     assert completed.returncode == 0, completed.stderr
 
@@ -88,14 +88,14 @@ def test_a_repeated_key_is_an_error_naming_the_file_the_key_and_both_lines(tmp_p
     assert str(stack_file) in message
     assert "'retentionDays' already defined at line 4" in message
     assert "line 6" in message
-    completed = run_cli("preview", "--stack", "dup", "--stack-file", str(stack_file), "--out", str(tmp_path / "o"))
+    completed = run_preview("--stack", "dup", "--stack-file", str(stack_file), "--out", str(tmp_path / "o"))
     assert completed.returncode == 2
     assert len(completed.stderr.strip().splitlines()) == 1
     assert "Traceback" not in completed.stderr
 
 
 def test_keys_without_the_project_prefix_are_the_projects_and_may_not_be_written_twice(tmp_path: Path) -> None:
-    config = stack_config("dev")
+    config = fixture_config("dev")
     config["models"] = config.pop("llm-monitor:models")
     stack_file = tmp_path / "Pulumi.short.yaml"
     stack_file.write_text(yaml.safe_dump({"config": config}))
@@ -120,7 +120,7 @@ def test_a_stack_that_imports_an_esc_environment_gets_one_clear_line(
 ) -> None:
     stack_file = tmp_path / "Pulumi.esc.yaml"
     stack_file.write_text(yaml.safe_dump({"environment": environment, "config": {"llm-monitor:tags": {"a": "b"}}}))
-    completed = run_cli("preview", "--stack", "esc", "--stack-file", str(stack_file), "--out", str(tmp_path / "o"))
+    completed = run_preview("--stack", "esc", "--stack-file", str(stack_file), "--out", str(tmp_path / "o"))
     assert completed.returncode == 2
     (line,) = completed.stderr.strip().splitlines()
     assert f"imports the Pulumi ESC environment {names}" in line
@@ -139,11 +139,9 @@ def test_a_stack_name_with_a_dot_previews_and_every_aws_name_is_valid(tmp_path: 
     project.mkdir()
     shutil.copy(ROOT / "Pulumi.yaml", project / "Pulumi.yaml")
     shutil.copy(ROOT / "__main__.py", project / "__main__.py")
-    shutil.copy(ROOT / "Pulumi.prod.yaml", project / "Pulumi.prod.eu.yaml")
+    shutil.copy(FIXTURES / "Pulumi.prod.yaml", project / "Pulumi.prod.eu.yaml")
     out = tmp_path / "o"
-    completed = run_cli(
-        "preview", "--stack", "prod.eu", "--out", str(out), "--no-pictures", "--project-dir", str(project)
-    )
+    completed = run_cli("preview", "--program", str(project), "--stack", "prod.eu", "--out", str(out), "--no-pictures")
     assert completed.returncode == 0, completed.stderr
     resources = json.loads((out / "resources.json").read_text())
     problems = [p for r in resources if r["type"].startswith("aws:") for p in ac.violations(r)]
@@ -160,7 +158,7 @@ def test_a_stack_name_with_a_dot_previews_and_every_aws_name_is_valid(tmp_path: 
 
 @pytest.mark.parametrize("stack", ["org/project/dev", "dev eu", "", "x" * 101])
 def test_a_name_pulumi_refuses_is_a_clear_error(tmp_path: Path, stack: str) -> None:
-    completed = run_cli("preview", "--stack", stack, "--out", str(tmp_path / "o"))
+    completed = run_preview("--stack", stack, "--out", str(tmp_path / "o"))
     assert completed.returncode == 2
     assert "invalid stack name" in completed.stderr
     assert "Traceback" not in completed.stderr
@@ -171,7 +169,7 @@ def test_stack_files_live_in_stack_config_dir(tmp_path: Path) -> None:
     (project / "stacks").mkdir(parents=True)
     text = (ROOT / "Pulumi.yaml").read_text() + "stackConfigDir: stacks\n"
     (project / "Pulumi.yaml").write_text(text)
-    shutil.copy(ROOT / "Pulumi.dev.yaml", project / "stacks" / "Pulumi.dev.yaml")
+    shutil.copy(FIXTURES / "Pulumi.dev.yaml", project / "stacks" / "Pulumi.dev.yaml")
     assert stackconfig.load(project, "dev").values["aws:region"] == "us-east-1"
     with pytest.raises(stackconfig.StackConfigError, match=r"stacks here: dev\)"):
         stackconfig.load(project, "qa")
@@ -181,6 +179,6 @@ def test_an_empty_stack_file_is_an_empty_config(tmp_path: Path) -> None:
     stack_file = tmp_path / "Pulumi.empty.yaml"
     stack_file.write_text("# nothing yet\n")
     assert stackconfig.load(ROOT, "empty", stack_file).values["llm-monitor:dashboard"]["periodSeconds"] == 300
-    completed = run_cli("preview", "--stack", "empty", "--stack-file", str(stack_file), "--out", str(tmp_path / "o"))
+    completed = run_preview("--stack", "empty", "--stack-file", str(stack_file), "--out", str(tmp_path / "o"))
     assert completed.returncode == 2
     assert "llm-monitor:models: required" in completed.stderr

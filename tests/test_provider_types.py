@@ -20,7 +20,7 @@ from pulumi.runtime import rpc
 
 from llm_monitor import resource_types as rt
 from tests import provider_types as pt
-from tests.program import Preview, feature_config, models, preview, stack_config
+from tests.program import Preview, feature_config, fixture_config, models, preview
 
 #: Every AWS resource type the program may register.
 AWS_TYPES = sorted(v for k, v in vars(rt).items() if k.isupper() and isinstance(v, str) and v.startswith("aws:"))
@@ -33,7 +33,7 @@ def wide(tmp_path_factory: pytest.TempPathFactory) -> Preview:
     """The prod config (every feature on) with 40 more models (several dashboards, a roll-up per
     model) and an HTTPS subscription, whose endpoint is registered as a secret."""
     # With every runtime feature on: service tiers, quotas read by code, daily quotas, profiles looked up and created.
-    config = feature_config(stack_config("prod"))
+    config = feature_config(fixture_config("prod"))
     config["llm-monitor:models"] = config["llm-monitor:models"] + models(40, inputTokenPrice=0.001)
     config["llm-monitor:notifications"]["httpsEndpoints"] = ["https://hooks.example.com/T0/B0/secret-token"]
     run = preview(Path(tmp_path_factory.mktemp("wide")), "wide", config)

@@ -88,6 +88,7 @@ def test_no_requests_per_minute_quota_is_assumed_anywhere() -> None:
     """Bedrock enforces token quotas only since May 2026: nothing the stacks create mentions one."""
     for stack in ("dev", "prod"):
         plan = build_plan(parse_settings(stack_config(stack)), project="llm-monitor", stack=stack)
+        assert plan.alarms
         text = " ".join([a.description for a in plan.alarms.alarms] + [d.body_json() for d in plan.dashboards])
         assert "requests per minute" not in text.lower()
         assert "RPM" not in text

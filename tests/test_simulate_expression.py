@@ -21,7 +21,7 @@ from llm_monitor.simulate.expression import (
     parse,
     referenced_ids,
 )
-from tests.program import models, stack_config
+from tests.program import fixture_config, models
 
 TIMESTAMPS = (0, 1, 2, 3, 4)
 MISSING = None
@@ -153,7 +153,7 @@ def test_what_cannot_be_read_or_run_says_so(text: str) -> None:
 def _expressions() -> list[str]:
     """Every metric-math expression the program writes into an alarm, and into a dashboard graph
     that is not a SEARCH (the console runs those, not alarms)."""
-    configs = [parse_settings(stack_config(s)) for s in ("dev", "prod")]
+    configs = [parse_settings(fixture_config(s)) for s in ("dev", "prod")]
     everything = {
         "invocationAnomaly": {"enabled": True},
         "trafficLoss": {"enabled": True, "threshold": 5, "schedule": {"startHour": 20, "endHour": 6}},

@@ -13,7 +13,7 @@ from llm_monitor.simulate.metrics import MetricStore, metric_key
 from llm_monitor.simulate.scenario import Profile, Scenario, ScenarioError, hour_range, load, parse
 from llm_monitor.simulate.selectors import Selection
 from llm_monitor.simulate.traffic import Minute, Publisher, Readings, Target, apportion, draw, effective
-from tests.program import PRICED, stack_config
+from tests.program import PRICED, fixture_config
 
 TARGET = Target("m", "amazon.nova-lite-v1:0")
 BY_MODEL = [(cat.MODEL_ID, TARGET.model_id)]
@@ -165,7 +165,7 @@ def test_a_replay_brings_its_own_traffic() -> None:
 
 
 def test_selectors_name_models_by_name_position_and_role() -> None:
-    current = parse_settings(stack_config("prod"))
+    current = parse_settings(fixture_config("prod"))
     selection = Selection(current)
     names = [m.name for m in current.models]
     assert [m.name for m in selection.models("first", "x")] == names[:1]
@@ -186,7 +186,7 @@ def test_busy_needs_a_model_that_expects_traffic() -> None:
 
 
 def test_traffic_profiles_layer_defaults_then_selectors() -> None:
-    current = parse_settings(stack_config("dev"))
+    current = parse_settings(fixture_config("dev"))
     scenario: Scenario = parse({"name": "t", "traffic": {"default": {"requests": 5}, "last": {"noise": 0}}}, "t")
     profiles = Selection(current).profiles(scenario.traffic)
     first, last = (m.name for m in (current.models[0], current.models[-1]))

@@ -19,7 +19,7 @@ import pytest
 
 from llm_monitor.preview.cost import model_of
 from llm_monitor.preview.diff import compare
-from tests.program import DASHBOARD, Preview, preview, stack_config
+from tests.program import DASHBOARD, Preview, fixture_config, preview
 
 COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -30,11 +30,11 @@ REMOVED = "nova-micro"
 
 
 def prod_models() -> list[dict[str, Any]]:
-    return list(stack_config("prod")["llm-monitor:models"])
+    return list(fixture_config("prod")["llm-monitor:models"])
 
 
 def run_prod_with(tmp_path: Path, models: list[dict[str, Any]]) -> Preview:
-    config = stack_config("prod")
+    config = fixture_config("prod")
     config["llm-monitor:models"] = models
     return preview(tmp_path, "prod", config)
 

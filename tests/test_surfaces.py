@@ -92,6 +92,8 @@ def test_a_stack_that_turns_no_surface_on_builds_exactly_what_it_built_before() 
         before = build_plan(settings(), project="p", stack="s")
         after = build_plan(settings(config), project="p", stack="s")
         assert [d.body_json() for d in after.dashboards] == [d.body_json() for d in before.dashboards]
+        assert after.alarms
+        assert before.alarms
         assert [a.inputs() for a in after.alarms.alarms] == [a.inputs() for a in before.alarms.alarms]
 
 

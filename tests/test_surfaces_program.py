@@ -59,12 +59,12 @@ def test_the_surface_alarms_are_registered_with_their_rollup(everything: Preview
     names = {r["inputs"]["name"] for r in everything.of_type(rt.METRIC_ALARM)}
     prefix = "llm-monitor-surfaces-eu-west-1"
     assert {
-        f"{prefix}-guardrails-errors",
-        f"{prefix}-guardrails-latency",
-        f"{prefix}-guardrails-intervention-rate",
+        f"{prefix}/guardrails-errors",
+        f"{prefix}/guardrails-latency",
+        f"{prefix}/guardrails-intervention-rate",
     } <= names
-    assert f"{prefix}-batch-anthropic-claude-3-haiku-20240307-v1-0-stalled" in names
+    assert f"{prefix}/batch-anthropic-claude-3-haiku-20240307-v1-0-stalled" in names
     rollup = next(
-        r for r in everything.of_type(rt.COMPOSITE_ALARM) if r["inputs"]["alarmName"] == f"{prefix}-guardrails-health"
+        r for r in everything.of_type(rt.COMPOSITE_ALARM) if r["inputs"]["alarmName"] == f"{prefix}/guardrails-health"
     )
-    assert rollup["inputs"]["alarmRule"] == f'ALARM("{prefix}-guardrails-errors")'
+    assert rollup["inputs"]["alarmRule"] == f'ALARM("{prefix}/guardrails-errors")'

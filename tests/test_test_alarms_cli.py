@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from llm_monitor.simulate import engine, replay
 from llm_monitor.simulate.scenario import parse
 from llm_monitor.simulate.selectors import Selection
 from llm_monitor.simulate.traffic import Readings
-from tests.program import run_cli, stack_config
+from tests.program import fixture_config, fixture_project, run_cli
 
 STORM = {
     "description": "A storm of server errors.",
@@ -25,6 +26,11 @@ STORM = {
 }
 
 
+def run_on_fixtures(command: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command with the tests' own stack files (tests/stacks), not the shipped examples."""
+    return run_cli(command, "--project-dir", str(fixture_project()), *args)
+
+
 def write(tmp_path: Path, name: str, scenario: dict[str, object]) -> Path:
     path = tmp_path / f"{name}.yaml"
     path.write_text(yaml.safe_dump(scenario), encoding="utf-8")
@@ -33,7 +39,7 @@ def write(tmp_path: Path, name: str, scenario: dict[str, object]) -> Path:
 
 def test_a_passing_scenario_prints_its_timeline_and_exits_0(tmp_path: Path) -> None:
     path = write(tmp_path, "storm", {**STORM, "expect": [{"page": {"within": 5}}, {"pages": 1}]})
-    done = run_cli("test-alarms", str(path), "--out", str(tmp_path / "out"))
+    done = run_on_fixtures("test-alarms", str(path), "--out", str(tmp_path / "out"))
     assert done.returncode == 0, done.stderr
     assert "PASS storm on dev" in done.stdout
     assert "claude-haiku-health  PAGE + e-mail" in done.stdout
@@ -43,7 +49,9 @@ def test_a_passing_scenario_prints_its_timeline_and_exits_0(tmp_path: Path) -> N
 
 def test_a_failing_expectation_exits_1_with_a_picture_of_what_happened(tmp_path: Path) -> None:
     path = write(tmp_path, "storm", {**STORM, "expect": [{"pages": 0}]})
-    done = run_cli("test-alarms", str(path), "--stack", "dev", "--stack", "prod", "--out", str(tmp_path / "out"))
+    done = run_on_fixtures(
+        "test-alarms", str(path), "--stack", "dev", "--stack", "prod", "--out", str(tmp_path / "out")
+    )
     assert done.returncode == 1
     assert "FAIL storm on dev" in done.stdout
     assert "[FAILED] pages: exactly 0: 1 sent" in done.stdout
@@ -64,7 +72,7 @@ def test_scenarios_a_stack_cannot_run_are_counted_apart(tmp_path: Path) -> None:
 
 def test_a_bad_scenario_file_exits_2_naming_the_key(tmp_path: Path) -> None:
     path = write(tmp_path, "bad", {**STORM, "events": [{"from": 5, "serverErrors": 30}]})
-    done = run_cli("test-alarms", str(path))
+    done = run_on_fixtures("test-alarms", str(path))
     assert done.returncode == 2
     assert "events[0].serverErrors" in done.stderr
     assert "Traceback" not in done.stderr
@@ -72,7 +80,7 @@ def test_a_bad_scenario_file_exits_2_naming_the_key(tmp_path: Path) -> None:
 
 def test_a_selector_the_stack_cannot_meet_exits_2(tmp_path: Path) -> None:
     path = write(tmp_path, "bad", {**STORM, "events": [{"from": 5, "model": "gpt-9", "serverErrors": "5%"}]})
-    done = run_cli("test-alarms", str(path))
+    done = run_on_fixtures("test-alarms", str(path))
     assert done.returncode == 2
     assert "events[0].model: 'gpt-9': no such model (this stack has claude-haiku, nova-lite)" in done.stderr
 
@@ -80,14 +88,14 @@ def test_a_selector_the_stack_cannot_meet_exits_2(tmp_path: Path) -> None:
 def test_the_report_sums_up_each_scenario(tmp_path: Path) -> None:
     path = write(tmp_path, "storm", {**STORM, "expect": [{"pages": 1}]})
     report = tmp_path / "report.md"
-    done = run_cli("test-alarms", str(path), "--quiet", "--report", str(report))
+    done = run_on_fixtures("test-alarms", str(path), "--quiet", "--report", str(report))
     assert done.returncode == 0
     assert done.stdout.startswith("PASS storm on dev\n")
     assert "| `storm` | A storm of server errors. | 3 | 3 | 1 | 2 | pass |" in report.read_text()
 
 
 def test_history_queries_ask_for_every_metric_the_alarms_read(tmp_path: Path) -> None:
-    done = run_cli(
+    done = run_on_fixtures(
         "history-queries", "--stack", "dev", "--start", "2026-11-23T00:00:00Z", "--end", "2026-11-24T00:00:00Z"
     )
     assert done.returncode == 0, done.stderr
@@ -99,7 +107,7 @@ def test_history_queries_ask_for_every_metric_the_alarms_read(tmp_path: Path) ->
     wanted = {(label["metric"], label["stat"]) for label in labels}
     assert {("InvocationLatency", "p90"), ("InvocationLatency", "SampleCount"), ("Invocations", "Sum")} <= wanted
     assert ("InferenceErrors", "Sum") in wanted
-    bad = run_cli(
+    bad = run_on_fixtures(
         "history-queries", "--stack", "dev", "--start", "2026-11-24T00:00:00Z", "--end", "2026-11-23T00:00:00Z"
     )
     assert bad.returncode == 2
@@ -108,7 +116,7 @@ def test_history_queries_ask_for_every_metric_the_alarms_read(tmp_path: Path) ->
 
 def test_a_replay_of_recorded_metrics_pages_as_the_live_alarms_would(tmp_path: Path) -> None:
     """Record a storm as get-metric-data would return it, replay it, and get the same pages."""
-    settings = parse_settings(stack_config("dev"))
+    settings = parse_settings(fixture_config("dev"))
     plan = build_alarms(settings, project="llm-monitor", stack="dev")
     scenario = parse({**STORM, "name": "storm"}, "storm")
     warm = engine.warm_up(plan)
@@ -141,7 +149,7 @@ def test_a_replay_of_recorded_metrics_pages_as_the_live_alarms_would(tmp_path: P
     )
     (tmp_path / "history.json").write_text(json.dumps({"MetricDataResults": results, "Messages": []}))
     replayed = write(tmp_path, "replayed", {"stack": "dev", "replay": "history.json", "expect": [{"pages": 1}]})
-    done = run_cli("test-alarms", str(replayed))
+    done = run_on_fixtures("test-alarms", str(replayed))
     assert done.returncode == 0, done.stdout + done.stderr
     live = engine.simulate(plan, settings, scenario.model_copy(update={"seed": "recorded"}), "dev")
     (page,) = live.pages
@@ -155,6 +163,6 @@ def test_a_replay_of_recorded_metrics_pages_as_the_live_alarms_would(tmp_path: P
 def test_a_replay_file_that_is_not_get_metric_data_output_exits_2(tmp_path: Path) -> None:
     (tmp_path / "history.json").write_text(json.dumps({"MetricDataResults": [{"Id": "m1", "Values": [1]}]}))
     replayed = write(tmp_path, "replayed", {"stack": "dev", "replay": "history.json"})
-    done = run_cli("test-alarms", str(replayed))
+    done = run_on_fixtures("test-alarms", str(replayed))
     assert done.returncode == 2
     assert "MetricDataResults[0]: has no llm-monitor Label" in done.stderr

@@ -95,7 +95,7 @@ def error_rate(ctx: ModelContext) -> MetricAlarmSpec | None:
 def application_error_rate(ctx: ModelContext) -> MetricAlarmSpec | None:
     """Failures the applications logged for this model: the callers' view, Bedrock or not."""
     rule = ctx.rules.application_error_rate
-    if not rule.enabled:
+    if not rule.enabled or not ctx.logs:
         return None
     ctx.line(board.RATES, f"Application failure-rate alarm: {rule.threshold:g}%", rule.threshold)
     return ctx.spec(

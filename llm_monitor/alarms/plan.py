@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from llm_monitor.alarms import errors, latency, quotas, spend, tiers, traffic
-from llm_monitor.alarms.context import Annotations, ModelContext
+from llm_monitor.alarms.context import Annotations, ModelContext, model_alarm_name
 from llm_monitor.alarms.rollup import roll_up
 from llm_monitor.alarms.specs import (
     AlarmSpec,
@@ -27,7 +27,7 @@ from llm_monitor.alarms.specs import (
 from llm_monitor.alarms.stack import stack_alarms
 from llm_monitor.alarms.surfaces import surface_alarms
 from llm_monitor.aws import ACCOUNT_ID_TOKEN, alarm_arn
-from llm_monitor.config import Settings
+from llm_monitor.config import NAMESPACE, ConfigError, LimitError, Problem, Settings
 from llm_monitor.dashboard import Dashboard
 
 #: Stands for the stack's own alarm topic in ``AlarmPlan.targets``; the Pulumi layer puts in its ARN.
@@ -123,21 +123,32 @@ def build_alarms(settings: Settings, *, project: str, stack: str) -> AlarmPlan:
     composites: list[CompositeAlarmSpec] = []
     annotations: Annotations = {}
     rules = settings.alarms
-    for model in settings.models:
-        context = ModelContext(settings, model, prefix, rules.for_model(model.alarms))
-        model_specs = [s for s in (build(context) for build in MODEL_ALARMS) if s is not None]
-        model_specs, rollup = roll_up(
-            prefix,
-            model.name,
-            model.name,
-            model_specs,
-            enabled=rules.health.enabled,
-            model=model.name,
-            where="The model's section of the dashboard shows every graph with its thresholds.",
-        )
+    too_long: list[Problem] = []
+    for index, model in enumerate(settings.models):
+        path = f"{NAMESPACE}:models[{index}].{'label' if model.name_derived else 'name'}"
+        context = ModelContext(settings, model, prefix, rules.for_model(model.alarms), path)
+        try:
+            model_specs = [s for s in (build(context) for build in MODEL_ALARMS) if s is not None]
+            model_specs, rollup = roll_up(
+                prefix,
+                model.name,
+                model.display,
+                model_specs,
+                enabled=rules.health.enabled,
+                model=model.name,
+                name=model_alarm_name(prefix, model, "health", path),
+                where="The model's section of the dashboard shows every graph with its thresholds.",
+            )
+        except LimitError as exc:
+            if exc.path is None:
+                raise
+            too_long.append(Problem(exc.path, str(exc)))  # every model's at once
+            continue
         composites += [rollup] if rollup else []
         specs += model_specs
         annotations |= context.annotations  # keyed by model name: no two models share a key
+    if too_long:
+        raise ConfigError(too_long)
     specs += stack_alarms(settings, prefix)
     # Guardrails and batch inference (llm-monitor:surfaces), with their own roll-ups when they page.
     surface_specs, surface_rollups, surface_lines = surface_alarms(settings, prefix)

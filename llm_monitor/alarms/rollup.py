@@ -20,17 +20,18 @@ def roll_up(
     *,
     enabled: bool,
     model: str | None = None,
+    name: str | None = None,
     where: str = "",
 ) -> tuple[list[MetricAlarmSpec], CompositeAlarmSpec | None]:
-    """``specs`` with the paging ones silenced under ``<key>-health``, and that roll-up; ``specs``
-    unchanged and no roll-up when roll-ups are off or nothing pages."""
+    """``specs`` with the paging ones silenced under ``<key>-health`` (or ``name``), and that roll-up;
+    ``specs`` unchanged and no roll-up when roll-ups are off or nothing pages."""
     paging = [s for s in specs if s.urgency == "page"]
     if not enabled or not paging:
         return list(specs), None
     kinds = ", ".join(s.kind for s in paging)
     rollup = CompositeAlarmSpec(
         key=f"{key}-health",
-        name=alarm_name(prefix, f"{key}-health"),
+        name=name or alarm_name(prefix, f"{key}-health"),
         children=tuple(s.name for s in paging),
         model=model,
         meaning=f"{subject}: at least one of its paging alarms is in ALARM ({kinds}). This one page covers "

@@ -23,7 +23,10 @@ def alarm_topic_name(prefix: str) -> str:
 def stack_alarms(settings: Settings, prefix: str) -> list[MetricAlarmSpec]:
     rules = settings.alarms
     specs = []
-    if settings.logs.invocation_logging.enabled:
+    # Invocation logging and the application metric filters are the logs part's: without it there
+    # is nothing for these alarms to watch.
+    logs = settings.builds("logs")
+    if logs and settings.logs.invocation_logging.enabled:
         if rules.log_delivery_failures.enabled:
             specs.append(_delivery_failures(prefix, settings))
         if rules.log_delivery_stopped.enabled and settings.models:
@@ -31,7 +34,7 @@ def stack_alarms(settings: Settings, prefix: str) -> list[MetricAlarmSpec]:
     if rules.notification_failures.enabled:
         specs.append(_notification_failures(prefix, settings))
     rule = rules.applications
-    if rule.enabled:
+    if logs and rule.enabled:
         for app in rule.names:
             specs.append(
                 stack_spec(

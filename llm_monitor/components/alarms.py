@@ -8,6 +8,7 @@ import pulumi
 import pulumi_aws as aws
 
 from llm_monitor.alarms import TOPIC_TOKEN, AlarmPlan, AlarmSpec
+from llm_monitor.components._secrecy import Secrecy
 from llm_monitor.components._values import DeployValues, resolve_inputs
 
 
@@ -17,6 +18,8 @@ class BedrockAlarmsArgs:
     """From ``llm_monitor.alarms.build_alarms`` (linked to the dashboards)."""
     topic_arn: pulumi.Input[str]
     """The stack's alarm topic (``TOPIC_TOKEN`` in ``AlarmPlan.targets``)."""
+    secrecy: Secrecy = field(default_factory=Secrecy)
+    """Tags, and whether the pager topics (``notifications.topicArns``) are secrets."""
     values: DeployValues = field(default_factory=DeployValues)
     """Replace the deploy-time placeholders (quotas read from Service Quotas, created profiles' IDs)."""
 
@@ -29,10 +32,10 @@ class BedrockAlarms(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: BedrockAlarmsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("llm-monitor:index:BedrockAlarms", name, None, opts)
-        plan = args.plan
+        plan, tags = args.plan, args.secrecy.tags
 
         def resolved(tokens: tuple[str, ...]) -> list[pulumi.Input[str]]:
-            return [args.topic_arn if t == TOPIC_TOKEN else t for t in tokens]
+            return [args.topic_arn if t == TOPIC_TOKEN else args.secrecy.keep("notifications", t) for t in tokens]
 
         def targets(spec: AlarmSpec) -> list[pulumi.Input[str]]:
             return resolved(plan.targets(spec))
@@ -46,6 +49,7 @@ class BedrockAlarms(pulumi.ComponentResource):
                 alarm_actions=targets(spec),
                 ok_actions=targets(spec),
                 insufficient_data_actions=resolved(plan.insufficient_data_targets(spec)),
+                tags=tags,
                 opts=pulumi.ResourceOptions(parent=self),
             )
             names[spec.name], resources[spec.name] = alarm.name, alarm
@@ -55,6 +59,7 @@ class BedrockAlarms(pulumi.ComponentResource):
                 **composite.inputs(),
                 alarm_actions=targets(composite),
                 ok_actions=targets(composite),
+                tags=tags,
                 # The rule names its children; CloudWatch refuses a rule naming an alarm that does not exist yet.
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[resources[c] for c in composite.children]),
             )

@@ -3,12 +3,13 @@ saved queries. Each turns part of a ``llm_monitor.logs.LogSpec`` into resources.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
 
 from llm_monitor.components._account import with_account
+from llm_monitor.components._secrecy import Secrecy
 from llm_monitor.logs import INVOCATIONS, InvocationLoggingSpec, LogSpec
 
 
@@ -18,6 +19,8 @@ class InvocationLogsArgs:
     """From ``llm_monitor.logs.build_log_spec``."""
     account_id: pulumi.Input[str]
     """Replaces the account placeholder in the key and role policies."""
+    secrecy: Secrecy = field(default_factory=Secrecy)
+    """Tags, and whether the large-data bucket is a secret."""
 
 
 class LogGroups(pulumi.ComponentResource):
@@ -42,8 +45,9 @@ class LogGroups(pulumi.ComponentResource):
         # plus create.) An unprotected rename keeps the old group, but the key policy then names
         # only the new one, so reading the old group needs its ARN added back to the policy.
         keep = pulumi.ResourceOptions(parent=self, protect=spec.protect, retain_on_delete=True)
+        tags = args.secrecy.tags
         self.key = aws.kms.Key(
-            f"{name}-key", **spec.key_inputs(), policy=with_account(spec.key_policy, account), opts=keep
+            f"{name}-key", **spec.key_inputs(), policy=with_account(spec.key_policy, account), tags=tags, opts=keep
         )
         aws.kms.Alias(
             f"{name}-key-alias",
@@ -55,7 +59,11 @@ class LogGroups(pulumi.ComponentResource):
         self.data_protection: dict[str, aws.cloudwatch.LogDataProtectionPolicy] = {}
         for group in spec.groups:
             log_group = aws.cloudwatch.LogGroup(
-                f"{name}-{group.key}", **group.inputs(protect=spec.protect), kms_key_id=self.key.arn, opts=keep
+                f"{name}-{group.key}",
+                **group.inputs(protect=spec.protect),
+                kms_key_id=self.key.arn,
+                tags=tags,
+                opts=keep,
             )
             # The masking lives exactly as long as its group: a destroy (or `--exclude-protected`)
             # that kept the group but deleted the policy would leave applications writing to it
@@ -85,6 +93,7 @@ class BedrockInvocationLogging(pulumi.ComponentResource):
         log_group: aws.cloudwatch.LogGroup,
         masking: aws.cloudwatch.LogDataProtectionPolicy,
         account_id: pulumi.Input[str],
+        secrecy: Secrecy,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("llm-monitor:index:BedrockInvocationLogging", name, None, opts)
@@ -93,14 +102,18 @@ class BedrockInvocationLogging(pulumi.ComponentResource):
             f"{name}-role",
             description="Lets Amazon Bedrock write model invocation logs to CloudWatch Logs",
             assume_role_policy=with_account(spec.trust_policy, account),
+            tags=secrecy.tags,
             opts=pulumi.ResourceOptions(parent=self),
         )
         # A customer-managed policy attached to the role rather than an inline one: it can be
         # reviewed, versioned and reused on its own (cdk-nag NIST 800-53 rule IAMNoInlinePolicy).
+        permissions: pulumi.Input[str] = with_account(spec.permissions_policy, account)
         policy = aws.iam.Policy(
             f"{name}-policy",
             description="Lets Amazon Bedrock write model invocation logs to one log stream",
-            policy=with_account(spec.permissions_policy, account),
+            # It names the large-data bucket, when there is one.
+            policy=secrecy.keep("logs", permissions) if spec.large_data_bucket else permissions,
+            tags=secrecy.tags,
             opts=pulumi.ResourceOptions(parent=self),
         )
         attachment = aws.iam.RolePolicyAttachment(
@@ -114,9 +127,10 @@ class BedrockInvocationLogging(pulumi.ComponentResource):
         config = spec.logging_config(log_group.name, role.arn)
         cloudwatch = dict(config.pop("cloudwatch_config"))
         if "large_data_delivery_s3_config" in cloudwatch:
+            s3 = {k: secrecy.keep("logs", v) for k, v in cloudwatch["large_data_delivery_s3_config"].items()}
             cloudwatch["large_data_delivery_s3_config"] = (
                 aws.bedrockmodel.InvocationLoggingConfigurationLoggingConfigCloudwatchConfigLargeDataDeliveryS3ConfigArgs(
-                    **cloudwatch["large_data_delivery_s3_config"]
+                    **s3
                 )
             )
         self.configuration = aws.bedrockmodel.InvocationLoggingConfiguration(
@@ -189,6 +203,7 @@ class InvocationLogs(pulumi.ComponentResource):
                 groups.log_groups[INVOCATIONS],
                 groups.data_protection[INVOCATIONS],
                 args.account_id,
+                args.secrecy,
                 opts=pulumi.ResourceOptions(parent=self),
             )
         LogInsights(f"{name}-insights", spec, groups.log_groups, opts=pulumi.ResourceOptions(parent=self))

@@ -25,7 +25,7 @@ from llm_monitor.deployvalues import SERVICE_CODE, QuotaLookup
 
 
 def quota_values(
-    lookups: Sequence[QuotaLookup], provider: pulumi.ProviderResource
+    lookups: Sequence[QuotaLookup], opts: pulumi.InvokeOutputOptions
 ) -> dict[tuple[str, str], pulumi.Output[float]]:
     values: dict[tuple[str, str], pulumi.Output[float]] = {}
     for lookup in lookups:
@@ -35,7 +35,7 @@ def quota_values(
         read = aws.servicequotas.get_service_quota_output(
             service_code=SERVICE_CODE,
             quota_code=lookup.code,
-            opts=pulumi.InvokeOutputOptions(provider=provider),
+            opts=opts,
         )
 
         def value(live: float | None, fallback: float | None = lookup.fallback, scale: int = lookup.scale) -> float:
@@ -51,7 +51,7 @@ def _model_arn(entry: Any) -> str:
     return str(getattr(entry, "model_arn", ""))
 
 
-def resolve_profiles(settings: Settings, provider: pulumi.ProviderResource) -> Settings:
+def resolve_profiles(settings: Settings, opts: pulumi.InvokeOptions) -> Settings:
     """The settings with the model behind each looked-up application inference profile filled in."""
     resolved: dict[str, tuple[str, str]] = {}
     problems = []
@@ -59,9 +59,7 @@ def resolve_profiles(settings: Settings, provider: pulumi.ProviderResource) -> S
         profile = model.application_inference_profile
         if profile is None or profile.identifier is None or profile.model is not None:
             continue
-        found = aws.bedrock.get_inference_profile(
-            inference_profile_id=profile.identifier, opts=pulumi.InvokeOptions(provider=provider)
-        )
+        found = aws.bedrock.get_inference_profile(inference_profile_id=profile.identifier, opts=opts)
         try:
             resolved[model.name] = profile_model([_model_arn(m) for m in found.models or []])
         except ValueError as exc:

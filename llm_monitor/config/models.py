@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from llm_monitor.config.alarms import ModelAlarmOverrides
 from llm_monitor.config.base import Section
@@ -42,7 +43,12 @@ MODEL_ID_FORMS = (
     "(us.amazon.nova-lite-v1:0) or an application-inference-profile ID (a1b2c3d4e5f6)"
 )
 
-NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$"
+#: Model names go into alarm names (``<project>-<stack>-<region>-<name>-<kind>``, at most 255
+#: characters): the alarm plan checks that every name built from one fits (``llm_monitor.alarms.plan``).
+MAX_NAME = 64
+NAME_PATTERN = rf"^[A-Za-z0-9][A-Za-z0-9_-]{{0,{MAX_NAME - 1}}}$"
+#: Labels are shown in dashboard headings and titles and in alarm descriptions (at most 1,024 characters).
+MAX_LABEL = 100
 
 Price = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 #: botocore ``service-quotas`` ``QuotaCode`` (Bedrock's are ``L-`` and 8 hex digits).
@@ -56,6 +62,15 @@ GLOBAL_PREFIX = "global"
 #: (the Pulumi layer puts the real ID in; ``llm_monitor.deployvalues``).
 PROFILE_TOKEN = "${{profile:{name}}}"
 _PROFILE_TOKEN = re.compile(r"\$\{profile:[A-Za-z0-9_-]{1,40}\}")
+
+
+def name_from_label(label: str) -> str:
+    """A valid name for ``label``: ASCII letters and digits, lower case, other runs of characters as
+    one ``-``, at most ``MAX_NAME`` characters (``'Anthropic Claude 3 Sonnet'`` → ``anthropic-claude-3-sonnet``).
+    Empty when the label has no letter or digit to keep."""
+    ascii_text = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:MAX_NAME].rstrip("-")
 
 
 def check_model_id(value: str) -> str:
@@ -97,9 +112,13 @@ def base_model(model_id: str) -> str:
 class ModelSettings(Section):
     """One Bedrock model to watch."""
 
-    name: str = Field(pattern=NAME_PATTERN)
-    """Label on dashboards and in resource and alarm names; unique in the stack."""
-    id: str = Field(min_length=1, max_length=2048)
+    label: str | None = Field(default=None, min_length=1, max_length=MAX_LABEL)
+    """Free text shown on the dashboards and in alarm descriptions, e.g. ``Anthropic Claude 3 Sonnet``;
+    default: the name."""
+    name: str = Field(default="", pattern=NAME_PATTERN, validate_default=True)
+    """Short key in resource and alarm names (letters, digits, ``-``, ``_``); unique in the stack.
+    Default: derived from the label (``name_from_label``)."""
+    id: str = Field(default="", max_length=2048, validate_default=True)
     """The value Bedrock publishes as the ModelId dimension (from ``applicationInferenceProfile`` when omitted)."""
     input_token_price: Price | None = None
     """USD per 1,000 input tokens."""
@@ -129,7 +148,14 @@ class ModelSettings(Section):
     alarms: ModelAlarmOverrides = ModelAlarmOverrides()
     """Per-model alarm overrides (see ``llm-monitor:alarms``)."""
 
-    _check_id = field_validator("id")(classmethod(lambda cls, v: check_model_id(v)))
+    @field_validator("id")
+    @classmethod
+    def _check_id(cls, value: str) -> str:
+        if not value:
+            raise ValueError(
+                "required: the ModelId Bedrock publishes, or an applicationInferenceProfile to take it from"
+            )
+        return check_model_id(value)
 
     @model_validator(mode="before")
     @classmethod
@@ -141,7 +167,8 @@ class ModelSettings(Section):
         if "create" in profile:
             if "id" in data:
                 raise ValueError("a created profile's ID is known only once it exists; remove id")
-            return {**data, "id": PROFILE_TOKEN.format(name=data.get("name"))}
+            name = data.get("name") or name_from_label(str(data.get("label") or ""))
+            return {**data, "id": PROFILE_TOKEN.format(name=name)}
         given = profile.get("id")
         arn = profile.get("arn")
         if isinstance(arn, str):
@@ -208,6 +235,36 @@ class ModelSettings(Section):
         """Every tier the callers use, Standard included, in ServiceTierType order."""
         extra = self.service_tiers.declared_extra if self.service_tiers else ()
         return tuple(t for t in ("reserved", "priority", "default", "flex") if t == "default" or t in extra)
+
+    @field_validator("label")
+    @classmethod
+    def _printable(cls, value: str | None) -> str | None:
+        if value is not None and (value != value.strip() or any(unicodedata.category(c)[0] == "C" for c in value)):
+            raise ValueError("labels are one line of text without leading or trailing spaces or control characters")
+        return value
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name_or_label(cls, value: Any, info: ValidationInfo) -> Any:
+        if value != "":
+            return value
+        label = info.data.get("label")
+        if not isinstance(label, str):
+            raise ValueError("required: a short name for resource and alarm names, or a label to derive it from")
+        derived = name_from_label(label)
+        if not derived:
+            raise ValueError(f"the label {label!r} has no letter or digit to make a name of; set name")
+        return derived
+
+    @property
+    def display(self) -> str:
+        """What people read: the label, or the name."""
+        return self.label or self.name
+
+    @property
+    def name_derived(self) -> bool:
+        """The name was derived from the label (the preview says which name it got)."""
+        return "name" not in self.model_fields_set
 
     @property
     def priced(self) -> bool:

@@ -19,8 +19,9 @@ from llm_monitor.config.base import Section
 from llm_monitor.config.dashboard import DashboardSettings
 from llm_monitor.config.errors import ConfigError, Problem
 from llm_monitor.config.logs import LogSettings, log_group_name_problems
-from llm_monitor.config.models import ModelSettings
+from llm_monitor.config.models import ModelSettings, name_from_label
 from llm_monitor.config.notifications import NotificationSettings, notification_problems
+from llm_monitor.config.parts import PARTS, Part, part_problems
 from llm_monitor.config.prices import ModelPrices, price_problems, with_prices
 from llm_monitor.config.surfaces import SurfaceSettings
 from llm_monitor.config.tags import tag_problems
@@ -41,6 +42,7 @@ SECTIONS: dict[str, Any] = {
     "accountWideOnly": StrictBool,
     "surfaces": SurfaceSettings,
     "prices": list[ModelPrices],
+    "parts": list[Part],
 }
 _REQUIRED = ("models",)
 
@@ -59,6 +61,12 @@ class Settings:
     account_wide_only: bool = False
     """The stack watches the account as a whole (the account overview and the logs) and lists no
     model: an empty ``models`` list is then intended rather than a mistake."""
+    parts: tuple[Part, ...] = PARTS
+    """What the stack builds (``llm_monitor.config.parts``)."""
+
+    def builds(self, part: Part) -> bool:
+        return part in self.parts
+
     surfaces: SurfaceSettings = field(default_factory=SurfaceSettings)
     """Bedrock's surfaces beyond the models (agents, AgentCore, knowledge bases, batch, bedrock-mantle,
     guardrails in depth), each opt-in."""
@@ -112,6 +120,7 @@ def parse_settings(raw: dict[str, Any], *, project: str | None = None, stack: st
     problems += price_problems(values.get("prices", []), NAMESPACE)
     problems += tag_problems(values.get("tags", {}), NAMESPACE)
     problems += _scope_problems(values, switch_given=prefix + "accountWideOnly" in raw)
+    problems += part_problems(values, NAMESPACE)
     if "logs" in values:
         problems += log_group_name_problems(values["logs"], project, stack, NAMESPACE)
     problems += _alarm_problems(values, parsed_alarms=prefix + "alarms" not in raw or "alarms" in values)
@@ -126,6 +135,8 @@ def parse_settings(raw: dict[str, Any], *, project: str | None = None, stack: st
         problems += notification_problems(values["notifications"], region, NAMESPACE)
     if problems:
         raise ConfigError(problems)
+    if "parts" in values:
+        values["parts"] = tuple(values["parts"])
     prices = tuple(values.pop("prices", ()))
     return Settings(region=region, models=with_prices(values.pop("models"), prices), prices=prices, **values)
 
@@ -200,19 +211,18 @@ def _duplicates(models: Any) -> list[Problem]:
     for attribute in ("name", "id"):
         first_seen: dict[str, int] = {}
         for index, model in enumerate(models):
-            value = model.get(attribute) if isinstance(model, dict) else None
-            if value is None and attribute == "id" and isinstance(model, dict):
-                value = _profile_id(model.get("applicationInferenceProfile"))
-            if not isinstance(value, str):
+            value, key, derived = _identifier(model, attribute)
+            if value is None:
                 continue
             if value in first_seen:
-                problems.append(
-                    Problem(
-                        f"{NAMESPACE}:models[{index}].{attribute}",
-                        f"duplicate {attribute} {value!r} (also models[{first_seen[value]}]); "
-                        f"each model's {attribute} must be unique in the stack",
-                    )
+                also = f"models[{first_seen[value]}]"
+                message = (
+                    f"derives the name {value!r}, the name of {also} too; set a name of its own"
+                    if derived
+                    else f"duplicate {attribute} {value!r} (also {also}); each model's {attribute} must be unique "
+                    "in the stack"
                 )
+                problems.append(Problem(f"{NAMESPACE}:models[{index}].{key}", message))
             else:
                 first_seen[value] = index
     return problems
@@ -226,6 +236,21 @@ def _profile_id(profile: Any) -> str | None:
     if isinstance(arn, str):
         return arn.rsplit("/", 1)[-1]
     return given if isinstance(given, str) else None
+
+
+def _identifier(model: Any, attribute: str) -> tuple[str | None, str, bool]:
+    """(value, key it comes from, derived?) of a raw model's name or id; a name may come from its label."""
+    if not isinstance(model, dict):
+        return None, attribute, False
+    value = model.get(attribute)
+    if value is None and attribute == "id":
+        value = _profile_id(model.get("applicationInferenceProfile"))
+    if isinstance(value, str):
+        return value, attribute, False
+    label = model.get("label")
+    if attribute == "name" and value is None and isinstance(label, str) and name_from_label(label):
+        return name_from_label(label), "label", True
+    return None, attribute, False
 
 
 def _alarm_problems(values: dict[str, Any], *, parsed_alarms: bool) -> list[Problem]:

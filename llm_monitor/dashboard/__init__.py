@@ -15,6 +15,7 @@ from typing import Any
 
 from llm_monitor.aws import dashboard_url, safe_name
 from llm_monitor.config import NAMESPACE, LimitError, Settings
+from llm_monitor.config.dashboard import WidgetSettings
 from llm_monitor.dashboard.account import guardrails_section, overview_section
 from llm_monitor.dashboard.model import model_section
 from llm_monitor.dashboard.surfaces import surface_sections
@@ -79,26 +80,39 @@ def dashboard_names(prefix: str, stack: str, region: str, pages: int) -> list[st
 
 
 def paginate(
-    first: Sequence[Section], models: Sequence[Section], *, max_models: int | None, reserve: int
+    first: Sequence[Section],
+    models: Sequence[Section],
+    *,
+    max_models: int | None,
+    reserve: int,
+    models_first: bool = False,
 ) -> list[list[Section]]:
     """Pack sections into pages in order, starting a new page before any limit would be passed.
 
+    ``first``: the stack-wide sections, on page 1 before the models; with ``models_first``, after
+    the models instead, on the last page (and further pages if they do not fit).
     ``reserve`` widgets per page are kept free for the page-navigation header.
     """
-    pages: list[list[Section]] = [list(first)]
+    pages: list[list[Section]] = [[] if models_first else list(first)]
     for section in models:
         page = pages[-1]
         models_on_page = sum(1 for s in page if s.key.startswith("model:"))
-        widgets = sum(len(s.widgets) for s in page) + len(section.widgets) + reserve
-        metrics = sum(s.metric_count for s in page) + section.metric_count
         if models_on_page and (
-            widgets > MAX_WIDGETS_PER_DASHBOARD
-            or metrics > MAX_METRICS_PER_DASHBOARD
-            or (max_models is not None and models_on_page >= max_models)
+            _overflows(page, section, reserve) or (max_models is not None and models_on_page >= max_models)
         ):
             pages.append([])
         pages[-1].append(section)
+    for section in first if models_first else ():
+        if pages[-1] and _overflows(pages[-1], section, reserve):
+            pages.append([])
+        pages[-1].append(section)
     return pages
+
+
+def _overflows(page: Sequence[Section], section: Section, reserve: int) -> bool:
+    widgets = sum(len(s.widgets) for s in page) + len(section.widgets) + reserve
+    metrics = sum(s.metric_count for s in page) + section.metric_count
+    return widgets > MAX_WIDGETS_PER_DASHBOARD or metrics > MAX_METRICS_PER_DASHBOARD
 
 
 def layout(sections: Iterable[Section]) -> list[dict[str, Any]]:
@@ -133,6 +147,8 @@ def build_dashboards(settings: Settings, *, project: str, stack: str, extras: Ex
     if extras.alarm_arns:
         widgets = alarm_status("Bedrock alarms", extras.alarm_arns)
         first.append(Section("alarms", [[w] for w in widgets]))
+    if settings.dashboard.widgets:
+        first.append(Section("widgets", _rows([_own(w, settings.region) for w in settings.dashboard.widgets])))
     if settings.dashboard.account_overview:
         first.append(overview_section(settings))
     if extras.overview_rows:
@@ -143,7 +159,13 @@ def build_dashboards(settings: Settings, *, project: str, stack: str, extras: Ex
     # Bedrock's other surfaces (llm-monitor:surfaces), each only when turned on.
     first += surface_sections(settings, extras)
     sections = [model_section(m, settings, extras) for m in settings.models]
-    pages = paginate(first, sections, max_models=settings.dashboard.max_models_per_dashboard, reserve=1)
+    pages = paginate(
+        first,
+        sections,
+        max_models=settings.dashboard.max_models_per_dashboard,
+        reserve=1,
+        models_first=settings.dashboard.models_first,
+    )
     names = dashboard_names(settings.dashboard.name_prefix or project, stack, settings.region, len(pages))
     dashboards = []
     for page_number, (name, page) in enumerate(zip(names, pages, strict=True), start=1):
@@ -157,6 +179,24 @@ def build_dashboards(settings: Settings, *, project: str, stack: str, extras: Ex
         models = tuple(s.key.removeprefix("model:") for s in page if s.key.startswith("model:"))
         dashboards.append(Dashboard(name, body, models, dashboard_url(settings.region, name)))
     return dashboards
+
+
+def _own(widget: WidgetSettings, region: str) -> Widget:
+    """A widget of the user's; metric and log widgets read the stack's Region unless they name one."""
+    properties = dict(widget.properties)
+    if widget.type in ("metric", "log"):
+        properties.setdefault("region", region)
+    return Widget(widget.type, widget.width, widget.height, properties)
+
+
+def _rows(widgets: Sequence[Widget]) -> list[list[Widget]]:
+    """Left to right, a new row when the next widget would pass the grid's 24 columns."""
+    rows: list[list[Widget]] = [[]]
+    for widget in widgets:
+        if rows[-1] and sum(w.width for w in rows[-1]) + widget.width > GRID_COLUMNS:
+            rows.append([])
+        rows[-1].append(widget)
+    return rows
 
 
 def _navigation(names: list[str], current: int, region: str) -> Widget | None:

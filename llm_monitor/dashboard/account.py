@@ -18,7 +18,8 @@ def overview_section(settings: Settings) -> Section:
     def by_model(metric: Metric, stat: str, id: str, label: str, filters: str = "") -> list[Any]:
         return expression(search(metric, dims, stat, period, filters), id, label)
 
-    configured = ", ".join(f"`{m.name}`" for m in settings.models) or "none (account-wide only)"
+    shown = (f"{m.label} (`{m.name}`)" if m.label else f"`{m.name}`" for m in settings.models)
+    configured = ", ".join(shown) or "none (account-wide only)"
     rows: list[list[Widget]] = [
         [text(f"# Amazon Bedrock: all models in {region}\nConfigured in this stack: {configured}.")]
     ]

@@ -117,7 +117,8 @@ def model_section(model: ModelSettings, settings: Settings, extras: Extras) -> S
     def notes(graph_key: str) -> list[dict[str, Any]]:
         return extras.annotations.get((model.name, graph_key), [])
 
-    header = text(f"## {model.name}\n`ModelId` = `{model.id}`{quota_header(model)}. {_price_summary(model)}")
+    named = f"Name `{model.name}`, " if model.label else ""
+    header = text(f"## {model.display}\n{named}`ModelId` = `{model.id}`{quota_header(model)}. {_price_summary(model)}")
 
     tiles = [
         model_metric(cat.INVOCATIONS, model, label="Invocations"),
@@ -155,6 +156,20 @@ def model_section(model: ModelSettings, settings: Settings, extras: Extras) -> S
     # failure rate for this model (its logs) sits beside Bedrock's: the gap is calls that failed
     # before they reached Bedrock.
     app = settings.logs.application_namespace
+    # The application-logged series need the stack's metric filters (the logs part).
+    logged = (
+        [
+            model_metric(cat.in_namespace(cat.INFERENCE_REQUESTS, app), model, id="calls", visible=False),
+            model_metric(cat.in_namespace(cat.INFERENCE_ERRORS, app), model, id="failed", visible=False),
+        ]
+        if settings.builds("logs")
+        else []
+    )
+    logged_rate = (
+        [expression("100*FILL(failed,0)/calls", "aer", "Application-logged failure %", color=COLOURS["app"])]
+        if logged
+        else []
+    )
     rates = graph(
         "Error and throttle rate (%)",
         [
@@ -162,8 +177,7 @@ def model_section(model: ModelSettings, settings: Settings, extras: Extras) -> S
             model_metric(cat.INVOCATION_CLIENT_ERRORS, model, id="ce", visible=False),
             model_metric(cat.INVOCATION_SERVER_ERRORS, model, id="se", visible=False),
             model_metric(cat.INVOCATION_THROTTLES, model, id="th", visible=False),
-            model_metric(cat.in_namespace(cat.INFERENCE_REQUESTS, app), model, id="calls", visible=False),
-            model_metric(cat.in_namespace(cat.INFERENCE_ERRORS, app), model, id="failed", visible=False),
+            *logged,
             expression(ERRORS, "err", "Errors", visible=False),
             expression(REQUESTS, "req", "Requests", visible=False),
             expression(ATTEMPTS, "att", "Attempts", visible=False),
@@ -171,7 +185,7 @@ def model_section(model: ModelSettings, settings: Settings, extras: Extras) -> S
             expression("100*FILL(ce,0)/req", "cer", "Client error %", color=COLOURS["client"]),
             expression("100*FILL(se,0)/req", "ser", "Server error %", color=COLOURS["server"]),
             expression("100*FILL(th,0)/att", "thr", "Throttle %", color=COLOURS["throttles"]),
-            expression("100*FILL(failed,0)/calls", "aer", "Application-logged failure %", color=COLOURS["app"]),
+            *logged_rate,
         ],
         region,
         period,
@@ -268,8 +282,8 @@ def model_section(model: ModelSettings, settings: Settings, extras: Extras) -> S
     graphs = [activity, rates, latency, ttft, tokens, speed, *third_row, *tiered]
     for widget in graphs:
         # The model's name in every title: a widget opened full-screen or shared still says which model.
-        widget.properties["title"] = f"{model.name}: {widget.properties['title']}"
-    rows = [[header], [totals(f"{model.name}: totals for the time range", tiles, region, period)]]
+        widget.properties["title"] = f"{model.display}: {widget.properties['title']}"
+    rows = [[header], [totals(f"{model.display}: totals for the time range", tiles, region, period)]]
     rows += [graphs[0:3], graphs[3:6], third_row] + ([tiered] if tiered else [])
     rows += extras.model_rows.get(model.name, [])
     return Section(f"model:{model.name}", rows)

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from llm_monitor.config import NAMESPACE, ConfigError, parse_settings
+from llm_monitor import __version__
+from llm_monitor.config import NAMESPACE, ConfigError
 from llm_monitor.config.root import REGION_KEY, SECTIONS
+from llm_monitor.config.sensitive import kept_secret
 from llm_monitor.preview import cost, diff, prices, report, runner, stackconfig
 from llm_monitor.preview.output import OutputError, PreviewDir
 from llm_monitor.preview.progress import Progress
@@ -26,7 +28,6 @@ from llm_monitor.preview.secrets import Secrets
 from llm_monitor.resource_types import DASHBOARD
 from llm_monitor.simulate import cli as alarm_tests
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 #: Every config key the program reads (named to a stack whose values come from an ESC environment).
 PROGRAM_KEYS = (REGION_KEY, *(f"{NAMESPACE}:{name}" for name in SECTIONS))
 
@@ -99,12 +100,21 @@ def _traffic(text: str) -> tuple[str, cost.Traffic]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m llm_monitor", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--version", action="version", version=f"llm-monitor {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     preview = commands.add_parser(
         "preview",
         help="run the program under Pulumi's mock runtime and write what `pulumi up` would create",
         description="Run the program under Pulumi's mock runtime; write resources, dashboard pictures, "
         "the monthly cost of the monitoring and (with --diff) what changes, summed up in DIR/summary.md.",
+    )
+    preview.add_argument(
+        "--program",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the Pulumi project to preview: the directory of its Pulumi.yaml, program and stack files "
+        "(default: the current directory; this project's own, or a program of yours that uses BedrockMonitoring)",
     )
     preview.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
     preview.add_argument("--out", required=True, type=Path, help="directory to write the preview to")
@@ -165,8 +175,12 @@ def _parser() -> argparse.ArgumentParser:
     estimate.add_argument(
         "--prices", type=Path, default=prices.DEFAULT_FILE, help="price table (JSON; default: us-east-1's)"
     )
-    preview.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help=argparse.SUPPRESS)
-    alarm_tests.add_commands(commands, PROJECT_DIR)
+    alarm_tests.add_commands(commands, Path("."))
+    commands.add_parser(
+        "schema",
+        help="print the component package's Pulumi schema (provider/schema.json)",
+        description="Print the schema Pulumi infers for BedrockMonitoring, as provider/__main__.py serves it.",
+    )
     return parser
 
 
@@ -195,8 +209,18 @@ class _Run:
     secrets: Secrets = field(default_factory=Secrets)
 
 
+def entry_point() -> None:
+    """The ``llm-monitor`` console script (same as ``python -m llm_monitor``)."""
+    sys.exit(main())
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "schema":
+        from llm_monitor.components.package import component_schema
+
+        print(json.dumps(component_schema(), indent=2, sort_keys=True))
+        return 0
     if args.command != "preview":
         return alarm_tests.run(args)
     error = None
@@ -220,25 +244,27 @@ def _preview(run: _Run) -> str:
     args, progress = run.args, run.progress
     progress.step("reading the stack configuration")
     table = prices.load(args.prices)
-    config = stackconfig.load(args.project_dir, args.stack, args.stack_file, reads=PROGRAM_KEYS)
+    config = stackconfig.load(args.program, args.stack, args.stack_file, reads=PROGRAM_KEYS)
     run.secrets = config.secrets
     progress.step(f"running the program for stack {args.stack} under Pulumi's mock runtime")
-    result = runner.run(args.project_dir, config)
+    result = runner.run(args.program, config)
     if result.error:
         raise CliError(result.error)
-    settings = parse_settings(config.values)
-    assumptions = _assumptions(args, [m.name for m in settings.models])
+    # What the program's BedrockMonitoring components were built from (a program of yours may build several).
+    models = result.models
+    region = result.settings[0].region if result.settings else str(config.values.get("aws:region") or "us-east-1")
+    assumptions = _assumptions(args, [m.name for m in models])
     if args.diff:
         progress.step(f"reading {args.diff} to compare with")
-    baseline = _baseline(args.diff, args.project_dir) if args.diff else None
+    baseline = _baseline(args.diff, args.program) if args.diff else None
     resources = [r.as_json() for r in result.resources]
     with PreviewDir(args.out, config.secrets) as out:
         drawn = write(out, result, draw=not args.no_pictures, progress=progress)
         progress.step("estimating the monthly cost")
-        estimate = cost.estimate(resources, settings.models, assumptions, table)
+        estimate = cost.estimate(resources, models, assumptions, table)
         summary = report.Report(
             stack=args.stack,
-            region=settings.region,
+            region=region,
             resources=resources,
             estimate=estimate,
             assumptions=assumptions,
@@ -246,9 +272,10 @@ def _preview(run: _Run) -> str:
             pictures=drawn,
             diff=diff.compare(baseline[1], resources) if baseline else None,
             diff_against=baseline[0] if baseline else "",
+            notes=notes(result, config),
         )
         out.write_text("summary.md", report.markdown(summary))
-        described = assumptions.describe(table, settings.region)
+        described = assumptions.describe(table, region)
         priced = {"region": table.region, "taken": table.taken}
         out.write_json("cost.json", {**estimate.as_json(), "assumptions": described, "prices": priced})
         if summary.diff is not None:
@@ -257,6 +284,24 @@ def _preview(run: _Run) -> str:
     if args.picture_dir:
         publish(drawn, args.out, args.picture_dir, args.stack)
     return config.secrets.scrub(report.terminal(summary, str(args.out)))
+
+
+def notes(result: runner.RunResult, config: stackconfig.StackConfig) -> list[str]:
+    """Names derived from labels, and secrets at paths the program cannot keep secret."""
+    found = [
+        f"`{m.display}`: no name given, so its resources and alarms use the name `{m.name}` derived from "
+        "the label; set `name` to choose another"
+        for m in result.models
+        if m.name_derived
+    ]
+    found += [
+        f"`{s.path}` is a secret, but it becomes part of resource names, dashboards or alarm definitions, which "
+        "Pulumi stores in plain text: only e-mail addresses, HTTPS endpoints, topic ARNs, tag values and the "
+        "large-data bucket stay secret"
+        for s in config.secrets.found
+        if s.path.startswith(f"{NAMESPACE}:") and not kept_secret(s.path)
+    ]
+    return found
 
 
 def _baseline(target: str, project_dir: Path) -> tuple[str, list[dict[str, Any]]]:
@@ -275,10 +320,9 @@ def _baseline(target: str, project_dir: Path) -> tuple[str, list[dict[str, Any]]
     # Another stack needs a run of its own in a fresh process: the Pulumi SDK keeps global state.
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "preview"
-        command = ["preview", "--stack", target, "--out", str(out), "--no-pictures", "--project-dir", str(project_dir)]
+        command = ["preview", "--stack", target, "--out", str(out), "--no-pictures", "--program", str(project_dir)]
         completed = subprocess.run(
             [sys.executable, "-m", "llm_monitor", *command],
-            cwd=PROJECT_DIR,  # where this package is importable from, whatever --project-dir says
             capture_output=True,
             text=True,
             check=False,

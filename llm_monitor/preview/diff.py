@@ -4,7 +4,7 @@ Made to be read by people:
 
 - **Resources** are matched by URN with the stack name taken out (``urn:pulumi:dev::p::t::n`` and
   ``urn:pulumi:prod::p::t::n`` are the same resource), so two stacks compare as well as one stack
-  before and after a change.
+  before and after a change; a resource whose alias is an old URN is that old resource, moved.
 - **Stack and Region** are taken out of values too when the two sides differ in them:
   ``llm-monitor-dev-us-east-1-nova-latency`` and ``llm-monitor-prod-eu-west-1-nova-latency`` both
   read ``llm-monitor-<stack>-<region>-nova-latency`` (``Normaliser``), so only real differences show.
@@ -122,6 +122,18 @@ def stackless(urn: str) -> str:
 
 def key(resource: dict[str, Any]) -> str:
     return stackless(resource["urn"])
+
+
+def as_recorded(urn: str) -> str:
+    """An engine URN written as the preview records URNs: Pulumi's mock monitor keeps only the
+    parent's type in a URN's type (``pulumi:pulumi:Stack`` for a top-level resource), where the
+    engine writes the whole chain of parent types (none for a top-level resource)."""
+    match = _URN.fullmatch(urn)
+    if match is None:
+        return urn
+    chain = match["type"].split("$")
+    recorded = "$".join(chain[-2:]) if len(chain) > 1 else f"pulumi:pulumi:Stack${chain[0]}"
+    return f"urn:pulumi:{match['stack']}::{match['project']}::{recorded}::{match['name']}"
 
 
 def side(resources: Sequence[dict[str, Any]]) -> Side:
@@ -272,18 +284,42 @@ def _wrapped(value: Any) -> bool:
     return isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict)
 
 
-def _comparable(resource: dict[str, Any]) -> dict[str, Any]:
-    """What a change review cares about: inputs, protection options and the place in the tree."""
-    options = resource.get("options", {})
+def _comparable(resource: dict[str, Any], renamed: dict[str, str] | None = None) -> dict[str, Any]:
+    """What a change review cares about: inputs, protection options and the place in the tree.
+
+    ``renamed``: a new URN → the old one it aliases, so that a resource moved with an alias keeps
+    its parent and dependencies (Pulumi sees the same resources).
+    """
+    options, renamed = resource.get("options", {}), renamed or {}
+
+    def same(urn: str) -> str:
+        return renamed.get(stackless(urn), stackless(urn))
+
     return {
         "inputs": resource.get("inputs", {}),
         "options": {
             "protect": options.get("protect"),
             "retainOnDelete": options.get("retainOnDelete"),
-            "dependsOn": [stackless(u) for u in options.get("dependsOn", [])],
+            "dependsOn": [same(u) for u in options.get("dependsOn", [])],
         },
-        "parent": stackless(resource.get("parent") or ""),
+        "parent": same(resource.get("parent") or ""),
     }
+
+
+def _aliased(old: dict[str, dict[str, Any]], new: Sequence[dict[str, Any]]) -> dict[str, str]:
+    """New resources (by key) that alias an old one of another URN: the old key each stands for."""
+    keys = {key(r) for r in new}
+    renamed = {}
+    for resource in new:
+        if key(resource) in old:
+            continue
+        aliases = resource.get("options", {}).get("aliases") or []
+        for alias in aliases if isinstance(aliases, list) else []:
+            was = stackless(as_recorded(alias))
+            if was in old and was not in keys:
+                renamed[key(resource)] = was
+                break
+    return renamed
 
 
 def compare(old: Sequence[dict[str, Any]], new: Sequence[dict[str, Any]]) -> Diff:
@@ -292,10 +328,11 @@ def compare(old: Sequence[dict[str, Any]], new: Sequence[dict[str, Any]]) -> Dif
     differ = (sides[0].stack, sides[0].region) != (sides[1].stack, sides[1].region)
     norm_old, norm_new = (Normaliser(sides[0]), Normaliser(sides[1])) if differ else (Normaliser(), Normaliser())
     before = {key(r): r for r in old}
-    after = {key(r): r for r in new}
+    renamed = _aliased(before, new)
+    after = {renamed.get(key(r), key(r)): r for r in new}
     changed = []
     for k in sorted(before.keys() & after.keys()):
-        a, b = norm_old(_comparable(before[k])), norm_new(_comparable(after[k]))
+        a, b = norm_old(_comparable(before[k])), norm_new(_comparable(after[k], renamed))
         moves: list[str] = []
         found = tuple(c for name in a for c in paths(a[name], b[name], name, moves))
         if found or moves:

@@ -39,6 +39,8 @@ class Report:
     pictures: Sequence[DashboardPicture]
     diff: Diff | None
     diff_against: str
+    notes: Sequence[str] = ()
+    """Things to know about the configuration: names derived from labels, secrets that cannot stay secret."""
 
 
 def money(value: float) -> str:
@@ -186,7 +188,8 @@ def markdown(report: Report) -> str:
         f"**{money(report.estimate.total())} a month** before the free tier.",
         "",
     ]
-    sections = [_resources(report), _alarms(report), _cost(report), _pictures(report), _diff(report)]
+    notes = ["## Notes", "", *(f"- {n}" for n in report.notes)] if report.notes else []
+    sections = [notes, _resources(report), _alarms(report), _cost(report), _pictures(report), _diff(report)]
     return "\n".join(head + [line for s in sections if s for line in [*s, ""]]).rstrip() + "\n"
 
 
@@ -204,5 +207,7 @@ def terminal(report: Report, out: str) -> str:
         lines.append(f"Dashboards: {plural(len(report.pictures), 'picture')} in {out}/dashboards/{warn}.")
     if report.diff is not None:
         lines.append(diffreport.terminal(report.diff, report.diff_against))
+    if report.notes:
+        lines.append(f"{plural(len(report.notes), 'note')} on the configuration in summary.md.")
     lines.append(f"Written to {out}/: summary.md, resources.json, outputs.json, dashboards/")
     return "\n".join(lines)

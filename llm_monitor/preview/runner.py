@@ -12,7 +12,9 @@ and every recorded string has the stack's secret placeholders scrubbed (``secret
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import runpy
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,9 +23,12 @@ import pulumi
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
+from llm_monitor.components import monitoring
+from llm_monitor.config import Settings
+from llm_monitor.config.models import ModelSettings
 from llm_monitor.preview.mocks import AwsMocks
 from llm_monitor.preview.secrets import REDACTED, Secrets
-from llm_monitor.preview.stackconfig import StackConfig
+from llm_monitor.preview.stackconfig import StackConfig, StackConfigError, read_yaml
 
 
 @dataclass
@@ -59,6 +64,13 @@ class RunResult:
     secret_outputs: list[str] = field(default_factory=list)
     error: str | None = None
     """The program's own error report (invalid config), if it stopped with one."""
+    settings: list[Settings] = field(default_factory=list)
+    """What each BedrockMonitoring the program built was built from, in the order built."""
+
+    @property
+    def models(self) -> tuple[ModelSettings, ...]:
+        """The models of every BedrockMonitoring the program built."""
+        return tuple(model for settings in self.settings for model in settings.models)
 
 
 class RecordingMonitor(MockMonitor):
@@ -74,7 +86,7 @@ class RecordingMonitor(MockMonitor):
                 "protect": bool(request.protect),
                 "retainOnDelete": bool(request.retainOnDelete),
                 "dependsOn": [self.secrets.scrub(d) for d in sorted(request.dependencies)],
-                "aliases": len(request.aliases) + len(request.aliasURNs),
+                "aliases": [self.secrets.scrub(a) for a in _alias_urns(request, response.urn)],
             }
             scrub = self.secrets.scrub
             self.registrations.append(
@@ -93,8 +105,43 @@ class RecordingMonitor(MockMonitor):
         return response
 
 
+def _alias_urns(request: Any, urn: str) -> list[str]:
+    """The URNs a registration's aliases stand for (alias specs resolved as the engine resolves them)."""
+    found = list(request.aliasURNs)
+    stack, project = urn.split("::")[0].removeprefix("urn:pulumi:"), urn.split("::")[1]
+    for alias in request.aliases:
+        if alias.urn:
+            found.append(alias.urn)
+            continue
+        spec = alias.spec
+        parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+        chain = (
+            parent.split("::")[2] + "$" if parent and not parent.split("::")[2].endswith("pulumi:pulumi:Stack") else ""
+        )
+        found.append(
+            f"urn:pulumi:{spec.stack or stack}::{spec.project or project}::{chain}{spec.type or request.type}"
+            f"::{spec.name or request.name}"
+        )
+    return sorted(found)
+
+
+def program_file(project_dir: Path) -> Path:
+    """The file the Python language host runs: ``main`` of ``Pulumi.yaml`` (a file, or a folder's
+    ``__main__.py``), or the project folder's ``__main__.py``."""
+    main = read_yaml(project_dir / "Pulumi.yaml").get("main")
+    path = project_dir / main if isinstance(main, str) and main else project_dir
+    path = path / "__main__.py" if path.is_dir() else path
+    if not path.is_file():
+        raise StackConfigError(f"{path} does not exist: no Python program to run in {project_dir}")
+    return path
+
+
 def run(project_dir: Path, config: StackConfig) -> RunResult:
-    """Run the program once in this process (call it in a fresh process: the SDK keeps global state)."""
+    """Run the program once in this process (call it in a fresh process: the SDK keeps global state).
+
+    As the language host does: in the project folder, with the program's folder first on ``sys.path``.
+    """
+    main = program_file(project_dir).resolve()
     # A fresh loop: the SDK needs a current one (and Python 3.14 no longer creates it implicitly).
     asyncio.set_event_loop(asyncio.new_event_loop())
     region = str(config.values.get("aws:region") or "us-east-1")
@@ -102,10 +149,13 @@ def run(project_dir: Path, config: StackConfig) -> RunResult:
     pulumi.runtime.set_mocks(monitor.mocks, project=config.project, stack=config.stack, preview=False, monitor=monitor)
     pulumi.runtime.set_all_config(config.as_pulumi_strings(), list(config.secret_keys))
     result = RunResult()
+    monitoring.on_built.append(lambda built: result.settings.append(built.settings))
 
     @pulumi.runtime.test
     def program() -> Any:
-        runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+        sys.path.insert(0, str(main.parent))
+        with contextlib.chdir(project_dir):
+            runpy.run_path(str(main), run_name="__main__")
         root = pulumi.runtime.settings.get_root_resource()
         exported = dict(root.outputs) if root is not None else {}  # type: ignore[attr-defined]
 

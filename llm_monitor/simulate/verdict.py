@@ -24,6 +24,7 @@ class Check:
 class Verdict:
     run: Run
     checks: tuple[Check, ...]
+
     @property
     def not_applicable(self) -> str | None:
         """Why the scenario says nothing about this stack (it lacks a model or surface the scenario needs)."""
