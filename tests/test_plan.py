@@ -62,8 +62,10 @@ def test_a_label_is_what_people_read_and_the_name_what_aws_names() -> None:
     body = json.dumps(plan.dashboards[0].body)
     assert "## Anthropic Claude 3 Sonnet" in body
     assert "Anthropic Claude 3 Sonnet: Invocation latency (ms)" in body
-    for alarm in plan.alarms.alarms:
-        assert alarm.name.startswith("llm-monitor-test-us-east-1-anthropic-claude-3-sonnet-")
+    model_alarms = [a for a in plan.alarms.alarms if a.model]
+    assert model_alarms
+    for alarm in model_alarms:
+        assert alarm.name.startswith("llm-monitor-test-us-east-1/anthropic-claude-3-sonnet-")
         assert alarm.inputs()["alarm_description"].startswith("Anthropic Claude 3 Sonnet: ")
 
 
@@ -85,8 +87,10 @@ def test_a_name_whose_alarm_names_do_not_fit_is_an_error_naming_it() -> None:
 def test_no_alarm_kind_is_longer_than_the_room_left_for_it() -> None:
     everything = {
         **models(1, inputTokenPrice=0.001, tokensPerMinuteQuota=1000)[0],
+        "serviceTiers": {"flex": {}, "reserved": {}},
         "alarms": {
-            kind: {"enabled": True} for kind in ("serverErrors", "throttles", "invocationAnomaly", "latencyAnomaly")
+            kind: {"enabled": True}
+            for kind in ("serverErrors", "throttles", "invocationAnomaly", "latencyAnomaly", "dailyQuota")
         }
         | {
             "trafficLoss": {"enabled": True, "threshold": 1},
@@ -95,8 +99,9 @@ def test_no_alarm_kind_is_longer_than_the_room_left_for_it() -> None:
     }
     plan = plan_of({"llm-monitor:models": [everything]})
     assert plan.alarms is not None
-    kinds = [a.name.removeprefix("llm-monitor-test-us-east-1-model-000-") for a in plan.alarms.alarms]
-    assert len(kinds) >= 14
+    prefix = "llm-monitor-test-us-east-1/model-000-"
+    kinds = [a.name.removeprefix(prefix) for a in plan.alarms.alarms if a.name.startswith(prefix)]
+    assert len(kinds) >= 17
     assert max(len(k) for k in kinds) == LONGEST_KIND
 
 

@@ -26,7 +26,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Preview:
 
 
 def alarm(run: Preview, key: str) -> dict[str, Any]:
-    return dict(run.named(f"alarms-{key}")["inputs"])
+    return dict(run.named(f"monitoring-alarms-{key}")["inputs"])
 
 
 def widgets(run: Preview) -> dict[str, dict[str, Any]]:
@@ -122,7 +122,7 @@ def test_a_created_profile_carries_its_cost_tags_and_its_id_reaches_graphs_and_a
         "copyFrom": f"arn:aws:bedrock:eu-west-1:{MOCK_ACCOUNT}:inference-profile/eu.amazon.nova-pro-v1:0"
     }
     assert inputs["tags"] == {"Team": "support", "CostCenter": "cc-42"}
-    assert profile["parent"].endswith("llm-monitor:index:ApplicationInferenceProfiles::profiles")
+    assert profile["parent"].endswith("llm-monitor:index:ApplicationInferenceProfiles::monitoring-profiles")
     # The mock's ID of the created profile is what the graphs and alarms read as ModelId.
     (created_id,) = {alarm(run, "team-support-cost")["metricQueries"][0]["metric"]["dimensions"]["ModelId"]}
     assert len(created_id) == 12
