@@ -119,7 +119,9 @@ def test_a_config_change_shows_up_as_resources_and_input_paths(dev: Preview, tmp
     # Besides the new model's resources (its own roll-up among them), only aggregates (the
     # dashboards, the stopped-delivery alarm that watches every model) and the retuned alarms change.
     for c in report["changed"]:
-        assert c["type"] == DASHBOARD or c["name"] in {*retuned, "monitoring-alarms-invocation-log-delivery-stopped"}, c["name"]
+        assert c["type"] == DASHBOARD or c["name"] in {*retuned, "monitoring-alarms-invocation-log-delivery-stopped"}, (
+            c["name"]
+        )
     summary = (out / "summary.md").read_text()
     assert f"## Diff against the preview in {dev.out_dir}" in summary
     assert "`inputs.threshold`" in summary
@@ -355,7 +357,10 @@ def test_a_model_inserted_in_the_middle_reads_as_one_added_section(prod: Preview
     assert report["removed"] == []
     assert {cost.model_of(r["name"], ["mistral-large"]) for r in report["added"]} == {"mistral-large"}
     # Each model pages through its own roll-up: no other model's alarms change, only aggregates.
-    assert sorted(c["name"] for c in report["changed"]) == ["monitoring-alarms-invocation-log-delivery-stopped", "monitoring-dashboards-1"]
+    assert sorted(c["name"] for c in report["changed"]) == [
+        "monitoring-alarms-invocation-log-delivery-stopped",
+        "monitoring-dashboards-1",
+    ]
     (board,) = [c for c in report["changed"] if c["type"] == DASHBOARD]
     added = [ch for ch in board["changes"] if ch["old"] == diff.MISSING]
     widgets = [ch["path"] for ch in added if re.fullmatch(r"inputs\.dashboardBody\.widgets\[[^\]]+\]", ch["path"])]
