@@ -8,7 +8,6 @@ Enum of the same values, a required key stays required.
 
 from __future__ import annotations
 
-import types
 import typing
 from enum import Enum
 from typing import Any
@@ -22,26 +21,12 @@ from llm_monitor.components import monitoring_args as ma
 from llm_monitor.components.alarm_args import Urgency
 from llm_monitor.config import ConfigError, parse_settings
 from llm_monitor.config.args import ArgumentProblems, args_from_settings, args_path, config_from_args
+from llm_monitor.config.base import unwrap
 from llm_monitor.config.root import SECTIONS
 from llm_monitor.plan import plan_arguments
 from tests.program import fixture_config, models
 
 WHERE = "llm_monitor/components/monitoring_args.py (alarm_args.py for alarms)"
-
-
-def unwrap(annotation: Any) -> Any:
-    """``X | None``, ``Annotated[X, ...]``, ``Required[X]`` → ``X``."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin in (typing.Annotated, typing.Required, typing.NotRequired):
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(args) != 1:
-                return annotation
-            annotation = args[0]
-        else:
-            return annotation
 
 
 def mismatches(config: Any, argument: Any, where: str, pairs: dict[type, type]) -> list[str]:

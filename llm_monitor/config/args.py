@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import types
 import typing
 from collections.abc import Iterator, Mapping
 from enum import Enum
@@ -23,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.alias_generators import to_snake
 
+from llm_monitor.config.base import unwrap
 from llm_monitor.config.errors import ConfigError, Problem
 from llm_monitor.config.models import ModelSettings
 from llm_monitor.config.root import NAMESPACE, REGION_KEY, SECTIONS, Settings
@@ -106,7 +106,7 @@ def args_path(config_path: str) -> str:
     annotation: Any = SECTIONS[section]
     for match in _STEP.finditer(rest):
         name, index = match.groups()
-        annotation = _unwrap(annotation)
+        annotation = unwrap(annotation)
         if index is not None:
             path += f"[{index}]"
             annotation = _item(annotation)
@@ -158,7 +158,7 @@ def in_arguments(message: str) -> str:
 
 def _to_config(value: Any, annotation: Any, path: str, problems: list[Problem]) -> Any:
     value = _plain(value)
-    annotation = _unwrap(annotation)
+    annotation = unwrap(annotation)
     if _is_model(annotation) and isinstance(value, Mapping):
         fields = annotation.model_fields
         converted = {}
@@ -191,24 +191,9 @@ def _unknown(path: str, name: str, allowed: list[str]) -> Problem:
     return Problem(path, f"unknown argument {name!r}; {hint}allowed: {', '.join(allowed)}")
 
 
-def _unwrap(annotation: Any) -> Any:
-    """``X | None`` → ``X``; ``Annotated[X, ...]`` → ``X``."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(args) != 1:
-                return annotation
-            annotation = args[0]
-        else:
-            return annotation
-
-
 def _item(annotation: Any) -> Any:
     """The element type of a list, or the value type of a dict."""
-    args = typing.get_args(_unwrap(annotation))
+    args = typing.get_args(unwrap(annotation))
     return args[-1] if args else Any
 
 
@@ -221,7 +206,7 @@ def models_under(annotation: Any) -> Iterator[type[BaseModel]]:
     seen: set[type[BaseModel]] = set()
     stack = [annotation]
     while stack:
-        current = _unwrap(stack.pop())
+        current = unwrap(stack.pop())
         if _is_model(current):
             if current in seen:
                 continue

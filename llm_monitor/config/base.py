@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import types
+import typing
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
@@ -28,3 +31,18 @@ class Section(BaseModel):
 def repeated(values: Iterable[str]) -> list[str]:
     """The values that occur more than once, sorted."""
     return sorted(value for value, count in Counter(values).items() if count > 1)
+
+
+def unwrap(annotation: Any) -> Any:
+    """``X | None`` → ``X``; ``Annotated[X, ...]``, ``Required[X]``, ``NotRequired[X]`` → ``X``."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin in (typing.Annotated, typing.Required, typing.NotRequired):
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return annotation
+            annotation = args[0]
+        else:
+            return annotation

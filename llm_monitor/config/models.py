@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -12,6 +12,7 @@ from llm_monitor.config.alarms import ModelAlarmOverrides
 from llm_monitor.config.base import Section
 from llm_monitor.config.profiles import ApplicationInferenceProfile, source_id
 from llm_monitor.config.tiers import ServiceTiers
+from llm_monitor.config.token_prices import Price, prices_of
 
 # What Bedrock publishes as the ModelId dimension is the identifier the caller passed to the
 # runtime API, as long as it is not an ARN of a foundation model or system inference profile:
@@ -50,7 +51,6 @@ NAME_PATTERN = rf"^[A-Za-z0-9][A-Za-z0-9_-]{{0,{MAX_NAME - 1}}}$"
 #: Labels are shown in dashboard headings and titles and in alarm descriptions (at most 1,024 characters).
 MAX_LABEL = 100
 
-Price = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 #: botocore ``service-quotas`` ``QuotaCode`` (Bedrock's are ``L-`` and 8 hex digits).
 QUOTA_CODE = r"^[a-zA-Z][a-zA-Z0-9-]{1,128}$"
 #: Which of a model's quotas its calls draw on (Bedrock user guide, quotas-runtime.html): a bare
@@ -273,12 +273,7 @@ class ModelSettings(Section):
     @property
     def prices(self) -> dict[str, float | None]:
         """Price per 1,000 tokens by token kind: input, output, cacheRead, cacheWrite."""
-        return {
-            "input": self.input_token_price,
-            "output": self.output_token_price,
-            "cacheRead": self.cache_read_token_price,
-            "cacheWrite": self.cache_write_token_price,
-        }
+        return prices_of(self)
 
     @property
     def generates_images(self) -> bool:

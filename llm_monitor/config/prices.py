@@ -13,22 +13,16 @@ from collections.abc import Sequence
 
 from pydantic import Field, field_validator
 
-from llm_monitor.config.base import Section
 from llm_monitor.config.errors import Problem
-from llm_monitor.config.models import FOUNDATION_MODEL_ID, ModelSettings, Price
+from llm_monitor.config.models import FOUNDATION_MODEL_ID, ModelSettings
+from llm_monitor.config.token_prices import PRICE_FIELDS, TokenPrices
 
-PRICE_FIELDS = ("input_token_price", "output_token_price", "cache_read_token_price", "cache_write_token_price")
 
-
-class ModelPrices(Section):
+class ModelPrices(TokenPrices):
     """One foundation model's Standard prices, USD per 1,000 tokens."""
 
     model: str = Field(min_length=1, max_length=2048)
     """A foundation-model ID (``anthropic.claude-3-7-sonnet-20250219-v1:0``), without a geography prefix."""
-    input_token_price: Price | None = None
-    output_token_price: Price | None = None
-    cache_read_token_price: Price | None = None
-    cache_write_token_price: Price | None = None
 
     @field_validator("model")
     @classmethod
@@ -57,6 +51,6 @@ def with_prices(models: Sequence[ModelSettings], table: Sequence[ModelPrices]) -
     for model in models:
         entry = by_model.get(model.foundation_model or "")
         if entry is not None and not model.priced:
-            model = model.model_copy(update={f: getattr(entry, f) for f in PRICE_FIELDS})
+            model = model.model_copy(update={f: getattr(entry, f) for f in PRICE_FIELDS.values()})
         priced.append(model)
     return tuple(priced)

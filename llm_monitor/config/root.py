@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -15,7 +14,7 @@ from pydantic import BaseModel, StrictBool, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_snake
 
 from llm_monitor.config.alarms import AlarmSettings, alarm_problems
-from llm_monitor.config.base import Section
+from llm_monitor.config.base import Section, unwrap
 from llm_monitor.config.dashboard import DashboardSettings
 from llm_monitor.config.errors import ConfigError, Problem
 from llm_monitor.config.logs import LogSettings, log_group_name_problems
@@ -175,32 +174,17 @@ def _allowed_keys(annotation: Any, loc: tuple[Any, ...]) -> list[str]:
     """The camelCase keys accepted at ``loc`` inside ``annotation`` (walking lists, dicts, Optionals)."""
     current = annotation
     for step in loc:
-        current = _unwrap(current)
+        current = unwrap(current)
         if isinstance(step, int) or typing.get_origin(current) in (list, tuple, dict):
             args = typing.get_args(current)
             current = args[-1] if args else Any
         elif isinstance(current, type) and issubclass(current, BaseModel):
             fields = {f.alias or n: f for n, f in current.model_fields.items()}
             current = fields[step].annotation if step in fields else Any
-    current = _unwrap(current)
+    current = unwrap(current)
     if isinstance(current, type) and issubclass(current, Section):
         return [f.alias or n for n, f in current.model_fields.items()]
     return []
-
-
-def _unwrap(annotation: Any) -> Any:
-    """``X | None`` → ``X``; ``Annotated[X, ...]`` → ``X``."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(args) != 1:
-                return annotation
-            annotation = args[0]
-        else:
-            return annotation
 
 
 def _duplicates(models: Any) -> list[Problem]:

@@ -20,29 +20,15 @@ Reserved overflow (``reserved``). Standard is always there.
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import model_validator
 
 from llm_monitor.config.base import Section
+from llm_monitor.config.token_prices import TokenPrices
 
 
-class TierPrices(Section):
+class TierPrices(TokenPrices):
     """USD per 1,000 tokens served in one tier. A kind left out costs the Standard price (Priority,
     Flex), or nothing (Reserved: the reservation is paid monthly, whatever it serves)."""
-
-    input_token_price: float | None = Field(default=None, ge=0, allow_inf_nan=False)
-    output_token_price: float | None = Field(default=None, ge=0, allow_inf_nan=False)
-    cache_read_token_price: float | None = Field(default=None, ge=0, allow_inf_nan=False)
-    cache_write_token_price: float | None = Field(default=None, ge=0, allow_inf_nan=False)
-
-    @property
-    def prices(self) -> dict[str, float | None]:
-        """By token kind, keyed like ``ModelSettings.prices``."""
-        return {
-            "input": self.input_token_price,
-            "output": self.output_token_price,
-            "cacheRead": self.cache_read_token_price,
-            "cacheWrite": self.cache_write_token_price,
-        }
 
 
 class ServiceTiers(Section):
