@@ -266,6 +266,18 @@ def test_cost_alarm_is_usd_per_hour_from_tokens_and_prices(period: int) -> None:
     assert "e-" not in alarm.inputs()["metric_queries"][-1]["expression"]
 
 
+def test_cost_alarm_counts_clock_hours_so_hovering_spend_cannot_flap_every_minute() -> None:
+    alarm = by_key(plan())["haiku-cost"]
+    assert alarm.inputs()["evaluation_window"] == {"wall_clock_window": {"timezone": "UTC"}}
+    assert "periods of 1 hour on the UTC clock" in alarm.description
+
+
+def test_cost_alarm_period_must_be_a_clock_period() -> None:
+    found = config_problems(raw_config([{**PRICED, "alarms": {"cost": {"periodSeconds": 900}}}, PLAIN]))
+    assert "not a clock period" in found["llm-monitor:models[0].alarms.cost.periodSeconds"]
+    assert "3600" in found["llm-monitor:models[0].alarms.cost.periodSeconds"]
+
+
 def test_cost_alarm_queries_only_priced_token_kinds() -> None:
     only_input = {"name": "m", "id": "amazon.nova-lite-v1:0", "inputTokenPrice": 0.00006}
     alarm = by_key(plan([only_input]))["m-cost"]

@@ -66,7 +66,8 @@ class ModelContext:
     def spec(self, kind: str, rule: AlarmRule, text: tuple[str, str, str], **fields: Any) -> MetricAlarmSpec:
         """``text``: the condition, what it means, what to check first."""
         condition, consequence, check_first = text
-        when = window(rule.period_seconds, rule.evaluation_periods, rule.datapoints_to_alarm)
+        clock = fields.get("evaluation_window") is not None
+        when = window(rule.period_seconds, rule.evaluation_periods, rule.datapoints_to_alarm, clock)
         return MetricAlarmSpec(
             key=f"{self.model.name}-{kind}",
             name=model_alarm_name(self.prefix, self.model, kind, self.path),

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from llm_monitor.catalogue import Metric
-from llm_monitor.config.alarm_kinds import Urgency, check_percentile
+from llm_monitor.config.alarm_kinds import WALL_CLOCK_PERIODS, Urgency, check_percentile
 from llm_monitor.config.alarms import max_window
 
 # CloudWatch limits (botocore cloudwatch model: AlarmName, AlarmDescription, AlarmRule, PutMetricAlarm.Metrics).
@@ -40,7 +40,6 @@ MAX_EXPRESSIONS_PER_MATH_ALARM = 10
 #: Statistics that go in ``Statistic``; anything else must be a percentile in ``ExtendedStatistic``.
 PLAIN_STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
 TREATMENTS = ("breaching", "notBreaching", "ignore", "missing")
-WALL_CLOCK_PERIODS = (60, 300, 3600, 86_400, 604_800)
 
 ABOVE = "GreaterThanThreshold"
 AT_OR_ABOVE = "GreaterThanOrEqualToThreshold"
@@ -315,9 +314,10 @@ def duration(seconds: int) -> str:
     return "1 minute" if minutes == 1 else f"{minutes} minutes"
 
 
-def window(period: int, evaluation_periods: int, datapoints_to_alarm: int) -> str:
-    """``in 3 of the last 5 periods of 1 minute``, or ``in one period of 5 minutes``."""
-    length = duration(period)
+def window(period: int, evaluation_periods: int, datapoints_to_alarm: int, clock: bool = False) -> str:
+    """``in 3 of the last 5 periods of 1 minute``, or ``in one period of 5 minutes``; with ``clock``, periods
+    aligned to the UTC clock (a wall-clock evaluation window)."""
+    length = duration(period) + (" on the UTC clock" if clock else "")
     if evaluation_periods == 1:
         return f"in one period of {length}"
     if datapoints_to_alarm == 1:

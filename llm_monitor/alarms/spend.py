@@ -56,4 +56,5 @@ def cost(ctx: ModelContext) -> MetricAlarmSpec | None:
         comparison=ABOVE,
         threshold=rule.threshold,
         queries=tuple(queries),
+        evaluation_window="wallClock",
     )

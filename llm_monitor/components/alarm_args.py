@@ -180,7 +180,8 @@ class ReservedOverflowAlarmArgs(AlarmRuleArgs, total=False):
 
 
 class CostAlarmArgs(AlarmRuleArgs, total=False):
-    """Estimated spend above ``threshold`` USD per hour (models with a token price)."""
+    """Estimated spend above ``threshold`` USD per hour (models with a token price), counted per clock
+    hour (UTC): ``period_seconds`` must be a clock period (60, 300, 3600, 86400 or 604800)."""
 
     threshold: float
     """USD per hour."""

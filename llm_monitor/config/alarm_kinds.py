@@ -44,6 +44,11 @@ def check_percentile(value: str) -> str:
     return value
 
 
+WALL_CLOCK_PERIODS = (60, 300, 3600, 86_400, 604_800)
+"""Periods a wall-clock evaluation window accepts: 1 minute, 5 minutes, 1 hour, 1 day, 1 week (botocore
+cloudwatch ``WallClockWindow``; CloudWatch user guide, alarm-evaluation-window.html)."""
+
+
 class AlarmRule(Section):
     """What every alarm kind has: a switch, an urgency and an M-of-N evaluation window."""
 
@@ -232,13 +237,22 @@ class CostAlarm(AlarmRule):
 
     threshold: float = Field(default=10, gt=0, allow_inf_nan=False)
     """USD per hour."""
-    # The spend of the last hour, sliding every minute: a spike shows within minutes. ALARM stays
-    # until three hours in a row have been within budget, so spend that hovers around the budget
-    # sends one e-mail, not one per crossing. (Shorter periods are noisier: 5-minute spend swings
-    # enough to cross a budget set just above normal spend several times a day.)
+    # The spend of each clock hour (UTC; a wall-clock evaluation window): an hour over budget
+    # e-mails when it ends, and ALARM stays until three whole hours have been within budget. The
+    # alarm's datapoints change only when an hour ends, so spend that hovers around the budget
+    # sends at most one e-mail an hour (usually one in all). A window sliding every minute flaps
+    # there instead: the incident library's second-incident on prod sent 31 e-mails with one.
     period_seconds: int = 3600
     evaluation_periods: int = Field(default=3, ge=1)
     datapoints_to_alarm: int = Field(default=1, ge=1)
+
+    @field_validator("period_seconds")
+    @classmethod
+    def _clock_period(cls, value: int) -> int:
+        if value not in WALL_CLOCK_PERIODS:
+            allowed = ", ".join(str(p) for p in WALL_CLOCK_PERIODS)
+            raise ValueError(f"{value} is not a clock period; the cost alarm counts spend per clock period: {allowed}")
+        return value
 
 
 class InvocationAnomalyAlarm(AlarmRule):
