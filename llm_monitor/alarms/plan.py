@@ -116,9 +116,10 @@ class AlarmPlan:
         )
 
 
-def build_alarms(settings: Settings, *, project: str, stack: str) -> AlarmPlan:
-    """Every alarm the stack needs, deterministically, in model order then kind order."""
-    prefix = f"{project}-{stack}-{settings.region}"
+def build_alarms(settings: Settings, *, project: str, stack: str, prefix: str | None = None) -> AlarmPlan:
+    """Every alarm the stack needs, deterministically, in model order then kind order. ``prefix``:
+    instead of ``<project>-<stack>-<region>`` (a monitoring stack's alarms on one source account)."""
+    prefix = prefix or f"{project}-{stack}-{settings.region}"
     specs: list[MetricAlarmSpec] = []
     composites: list[CompositeAlarmSpec] = []
     annotations: Annotations = {}

@@ -17,6 +17,7 @@ from llm_monitor.config.alarms import AlarmSettings, alarm_problems
 from llm_monitor.config.base import Section, unwrap
 from llm_monitor.config.dashboard import DashboardSettings
 from llm_monitor.config.errors import ConfigError, Problem
+from llm_monitor.config.estate import ACCOUNTS_KEY, EstateSettings, estate_problems, pinned_accounts
 from llm_monitor.config.logs import LogSettings, log_group_name_problems
 from llm_monitor.config.models import ModelSettings, name_from_label
 from llm_monitor.config.notifications import NotificationSettings, notification_problems
@@ -42,6 +43,7 @@ SECTIONS: dict[str, Any] = {
     "surfaces": SurfaceSettings,
     "prices": list[ModelPrices],
     "parts": list[Part],
+    "estate": EstateSettings,
 }
 _REQUIRED = ("models",)
 
@@ -71,6 +73,10 @@ class Settings:
     guardrails in depth), each opt-in."""
     prices: tuple[ModelPrices, ...] = ()
     """Standard prices by foundation model, for models without their own (already applied to ``models``)."""
+    estate: EstateSettings = field(default_factory=EstateSettings)
+    """The stack's role in an estate of accounts and Regions (``llm_monitor.config.estate``)."""
+    account_id: str | None = None
+    """The one account ``aws:allowedAccountIds`` pins (required for the source and monitoring roles)."""
 
     def with_profiles(self, resolved: Mapping[str, tuple[str, str]]) -> Settings:
         """These settings once application inference profiles are looked up: ``resolved`` maps a
@@ -124,6 +130,14 @@ def parse_settings(raw: dict[str, Any], *, project: str | None = None, stack: st
         problems += log_group_name_problems(values["logs"], project, stack, NAMESPACE)
     problems += _alarm_problems(values, parsed_alarms=prefix + "alarms" not in raw or "alarms" in values)
     region = _decode(raw.get(REGION_KEY))
+    if "estate" in values:
+        problems += estate_problems(
+            values["estate"],
+            raw.get(ACCOUNTS_KEY),
+            region if isinstance(region, str) else None,
+            _decode(raw.get(prefix + "models")),
+            NAMESPACE,
+        )
     if not isinstance(region, str) or not REGION_PATTERN.fullmatch(region):
         problems.append(
             Problem(
@@ -137,7 +151,14 @@ def parse_settings(raw: dict[str, Any], *, project: str | None = None, stack: st
     if "parts" in values:
         values["parts"] = tuple(values["parts"])
     prices = tuple(values.pop("prices", ()))
-    return Settings(region=region, models=with_prices(values.pop("models"), prices), prices=prices, **values)
+    pinned = pinned_accounts(raw.get(ACCOUNTS_KEY)) or []
+    return Settings(
+        region=region,
+        models=with_prices(values.pop("models"), prices),
+        prices=prices,
+        account_id=pinned[0] if len(pinned) == 1 else None,
+        **values,
+    )
 
 
 def _decode(value: Any) -> Any:
@@ -255,6 +276,8 @@ def _scope_problems(values: dict[str, Any], *, switch_given: bool) -> list[Probl
     if "models" not in values or (switch_given and "account_wide_only" not in values):
         return []
     models, wide = values["models"], values.get("account_wide_only", False)
+    if "estate" in values and values["estate"].role == "monitoring":
+        return []  # its models come from its sources (llm_monitor.config.estate)
     dashboard = values.get("dashboard", DashboardSettings())
     switch = f"{NAMESPACE}:accountWideOnly"
     if not models and not wide:

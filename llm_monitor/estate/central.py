@@ -1,0 +1,242 @@
+"""What a monitoring stack builds from its sources: estate dashboards and central alarms (pure).
+
+Each source stack exports ``estateSource`` (``source_export``): its account, Region and models. The
+monitoring stack of that Region reads them (stack references) and builds, per source, exactly what
+the source's own stack would show and alarm on, with the same builders (``build_dashboards``,
+``build_alarms``), then points every metric at the source's account:
+
+- dashboards: every metric entry, and every SEARCH expression, carries ``accountId`` and ``region``
+  in its options (dashboard body reference, metric widget "rendering properties"; a SEARCH
+  expression's ``accountId`` is how the AWS CDK renders ``searchAccount``); metric widgets name the
+  account too (``properties.accountId``);
+- alarms: every metric query names the account (``MetricDataQuery.AccountId``), with the same kinds,
+  thresholds, urgency and per-model health roll-ups as the source's own stack. An alarm and a
+  composite alarm live in one Region and read that Region's metrics, so each Region's monitoring
+  stack alarms on the sources of its Region only.
+
+An overview page shows every source account side by side (invocations, errors, throttles, latency);
+each account's own pages keep the account-wide section, whose SEARCH for models no stack lists now
+reads that account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from llm_monitor import catalogue as cat
+from llm_monitor.alarms import AlarmPlan, build_alarms
+from llm_monitor.alarms.specs import CompositeAlarmSpec, MetricAlarmSpec, alarm_name
+from llm_monitor.aws import dashboard_url, safe_name
+from llm_monitor.config import NAMESPACE, ConfigError, Problem, Settings
+from llm_monitor.config.estate import EstateSettings
+from llm_monitor.config.models import ModelSettings
+from llm_monitor.dashboard import Dashboard, Extras, build_dashboards, expression, graph, layout, paginate, search, text
+from llm_monitor.dashboard.widgets import GRID_COLUMNS, MAX_METRICS_PER_WIDGET, Section
+
+#: The stack output a source exports and its monitoring stack reads.
+SOURCE_OUTPUT = "estateSource"
+#: Quota codes are read from Service Quotas in the account that deploys: the monitoring account's
+#: quotas are not the source's, so the central view keeps only quotas given as numbers.
+_QUOTA_CODES = ("tokens_per_minute_quota_code", "tokens_per_day_quota_code")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source stack as its monitoring stack sees it."""
+
+    stack: str
+    """The stack reference the monitoring stack names (``estate.sourceStacks``)."""
+    account: str
+    region: str
+    models: tuple[ModelSettings, ...]
+    log_groups: tuple[str, ...] = ()
+
+
+def source_export(settings: Settings, log_groups: Sequence[str]) -> dict[str, Any]:
+    """What a source stack exports as ``estateSource``: its account, Region, models (as stack config) and log groups."""
+    return {
+        "accountId": settings.account_id,
+        "region": settings.region,
+        "models": [m.model_dump(mode="json", by_alias=True, exclude_unset=True) for m in settings.models],
+        "logGroupNames": list(log_groups),
+    }
+
+
+def read_sources(settings: Settings, exported: Sequence[Any]) -> tuple[tuple[Source, ...], list[str]]:
+    """The sources ``settings.estate.source_stacks`` name, from their ``estateSource`` outputs (in the
+    same order), and the source stacks that export nothing yet (not deployed: the first ``pulumi up`` of
+    a monitoring stack comes before its sources'). ConfigError naming each source stack in another
+    Region or an account the sink does not admit, or whose models cannot be read."""
+    problems: list[Problem] = []
+    sources: list[Source] = []
+    missing: list[str] = []
+    estate = settings.estate
+    for index, (stack, value) in enumerate(zip(estate.source_stacks, exported, strict=True)):
+        path = f"{NAMESPACE}:estate.sourceStacks[{index}]"
+        if not isinstance(value, dict) or not {"accountId", "region", "models"} <= value.keys():
+            missing.append(stack)
+            continue
+        try:
+            models = tuple(TypeAdapter(list[ModelSettings]).validate_python(_whole(value["models"])))
+        except ValidationError as exc:
+            problems.append(
+                Problem(path, f"stack {stack!r} exports models this version cannot read: {exc.errors()[0]['msg']}")
+            )
+            continue
+        account, region = str(value["accountId"]), str(value["region"])
+        if region != settings.region:
+            problems.append(
+                Problem(path, f"stack {stack!r} is in {region}; this monitoring stack alarms on {settings.region} only")
+            )
+        if estate.organization_id is None and account not in estate.source_accounts:
+            problems.append(
+                Problem(path, f"stack {stack!r} is in account {account}, which estate.sourceAccounts omits")
+            )
+        logs = tuple(str(g) for g in value.get("logGroupNames") or ())
+        sources.append(Source(stack, account, region, models, logs))
+    if problems:
+        raise ConfigError(problems)
+    return tuple(sorted(sources, key=lambda s: (s.account, s.stack))), missing
+
+
+def _whole(value: Any) -> Any:
+    """Stack outputs carry every number as a double (protobuf ``Struct``): 400000 arrives as 400000.0,
+    which the strict settings refuse where a whole number belongs. Whole doubles become ints again
+    (a price stays valid: strict float fields take ints)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_whole(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _whole(v) for k, v in value.items()}
+    return value
+
+
+@dataclass(frozen=True)
+class CentralPlan:
+    """The monitoring stack's estate dashboards and central alarms."""
+
+    dashboards: tuple[Dashboard, ...]
+    alarms: AlarmPlan
+
+
+def central_plan(settings: Settings, sources: Sequence[Source], *, project: str, stack: str) -> CentralPlan:
+    """Per source, the dashboards and alarms its own stack has, on its account; then the overview."""
+    prefix = f"{project}-{stack}-{settings.region}"
+    dashboards: list[Dashboard] = []
+    metric_alarms: list[MetricAlarmSpec] = []
+    composites: list[CompositeAlarmSpec] = []
+    pages: list[tuple[Source, Dashboard]] = []
+    for source in sources:
+        view = _view(settings, source)
+        alarms = build_alarms(view, project=project, stack=stack, prefix=alarm_name(prefix, source.account))
+        alarms = replace(alarms, metric_alarms=tuple(a.in_account(source.account) for a in alarms.metric_alarms))
+        extras = Extras(annotations=alarms.annotations, alarm_arns=alarms.alarm_arns)
+        built = [
+            replace(d, body=in_account(d.body, source.account, source.region))
+            for d in build_dashboards(view, project=project, stack=f"{stack}-{source.account}", extras=extras)
+        ]
+        alarms = alarms.linked(built)
+        metric_alarms += alarms.metric_alarms
+        composites += alarms.composites
+        pages.append((source, built[0]))
+        dashboards += built
+    plan = AlarmPlan(
+        settings.region, prefix, tuple(metric_alarms), tuple(composites), {}, tuple(settings.notifications.topic_arns)
+    )
+    overview = overview_dashboards(settings, pages, project=project, stack=stack)
+    return CentralPlan((*overview, *dashboards), plan)
+
+
+def _view(settings: Settings, source: Source) -> Settings:
+    """The monitoring stack's settings (thresholds, layout, notifications) over one source's models."""
+    models = tuple(m.model_copy(update=dict.fromkeys(_QUOTA_CODES)) for m in source.models)
+    return replace(
+        settings,
+        models=models,
+        region=source.region,
+        parts=("dashboards", "alarms"),
+        estate=EstateSettings(),
+        account_wide_only=not models,
+    )
+
+
+def in_account(body: dict[str, Any], account: str, region: str) -> dict[str, Any]:
+    """A dashboard body whose metric widgets read ``account``'s metrics in ``region``."""
+    widgets = []
+    for widget in body["widgets"]:
+        if widget["type"] == "metric":
+            properties = dict(widget["properties"], accountId=account, region=region)
+            properties["metrics"] = [_entry_in(e, account, region) for e in properties.get("metrics", [])]
+            widget = {**widget, "properties": properties}
+        widgets.append(widget)
+    return {**body, "widgets": widgets}
+
+
+def _entry_in(entry: list[Any], account: str, region: str) -> list[Any]:
+    where = {"accountId": account, "region": region}
+    if entry and isinstance(entry[0], dict):  # an expression: only SEARCH reads metrics itself
+        return [{**entry[0], **where}] if "SEARCH(" in entry[0].get("expression", "") else entry
+    if entry and isinstance(entry[-1], dict):
+        return [*entry[:-1], {**entry[-1], **where}]
+    return [*entry, where]
+
+
+def overview_dashboards(
+    settings: Settings, pages: Sequence[tuple[Any, Dashboard]], *, project: str, stack: str
+) -> list[Dashboard]:
+    """Every source account side by side: one line per account in each graph, and a link to its pages."""
+    region, period = settings.region, settings.dashboard.period_seconds
+    graphs = (
+        ("Invocations", cat.INVOCATIONS, "Sum"),
+        ("Server errors", cat.INVOCATION_SERVER_ERRORS, "Sum"),
+        ("Client errors", cat.INVOCATION_CLIENT_ERRORS, "Sum"),
+        ("Throttles", cat.INVOCATION_THROTTLES, "Sum"),
+        ("Latency, average (ms)", cat.INVOCATION_LATENCY, "Average"),
+    )
+    sections: list[Section] = []
+    # One chunk per graph set: a widget holds at most MAX_METRICS_PER_WIDGET entries.
+    size = min(MAX_METRICS_PER_WIDGET, 100)
+    for start in range(0, len(pages), size):
+        chunk = pages[start : start + size]
+        links = " | ".join(f"[{s.account} ({s.stack})]({d.url})" for s, d in chunk)
+        rows = [[text(f"# Bedrock estate in {region}: accounts {start + 1}-{start + len(chunk)}\n{links}", height=3)]]
+        widgets = []
+        for title, metric, stat in graphs:
+            how = "SUM" if stat == "Sum" else "AVG"
+            entries = [
+                [
+                    {
+                        **expression(f"{how}({_search(metric, stat, period, s.account)})", f"a{n}", s.account)[0],
+                        "accountId": s.account,
+                        "region": s.region,
+                    }
+                ]
+                for n, (s, _) in enumerate(chunk)
+            ]
+            widgets.append(graph(f"{title} by account", entries, region, period, width=GRID_COLUMNS // 2))
+        rows += [widgets[i : i + 2] for i in range(0, len(widgets), 2)]
+        sections.append(Section(f"accounts:{start}", rows))
+    if not sections:
+        return []
+    packed = paginate([], sections, max_models=None, reserve=0)
+    base = safe_name(f"{settings.dashboard.name_prefix or project}-{stack}-{region}-estate")
+    names = [base] + [f"{base}-{n}" for n in range(2, len(packed) + 1)]
+    return [
+        Dashboard(
+            name,
+            {"start": settings.dashboard.start, "periodOverride": "auto", "widgets": layout(page)},
+            (),
+            dashboard_url(region, name),
+        )
+        for name, page in zip(names, packed, strict=True)
+    ]
+
+
+def _search(metric: cat.Metric, stat: str, period: int, account: str) -> str:
+    """Every model's series of ``metric`` in ``account`` (``:aws.AccountId``, the metrics search's account filter)."""
+    return search(metric, cat.BY_MODEL, stat, period, f':aws.AccountId="{account}"')
