@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from llm_monitor.alarms import AlarmPlan, build_alarms
-from llm_monitor.config import NAMESPACE, ConfigError, Problem, Settings, parse_settings
+from llm_monitor.config import NAMESPACE, ConfigError, LimitError, Problem, Settings, parse_settings
 from llm_monitor.config.args import ArgumentProblems, config_from_args
 from llm_monitor.dashboard import Dashboard, Extras, build_dashboards
 from llm_monitor.deployvalues import QuotaLookup, quota_lookups
@@ -76,7 +76,10 @@ def _build_plan(settings: Settings, *, project: str, stack: str) -> StackPlan:
         watched = [q.metric.namespace for a in alarms.metric_alarms for q in a.queries if q.metric] if alarms else []
         watched += [a.metric.namespace for a in alarms.metric_alarms if a.metric] if alarms else []
         shared = namespaces_in([d.body for d in dashboards], watched)
-        link = link_filters(shared, [g.name for g in logs.groups] if logs else [])
+        try:
+            link = link_filters(shared, [g.name for g in logs.groups] if logs else [])
+        except ValueError as exc:
+            raise LimitError(f"the OAM link to the monitoring account: {exc}", f"{NAMESPACE}:estate") from exc
     return StackPlan(
         logs=logs,
         alarms=alarms.linked(dashboards) if alarms and dashboards else alarms,

@@ -144,7 +144,7 @@ class BedrockMonitoring(pulumi.ComponentResource):
 
         self.sink_arn = pulumi.Output.from_input(None)
         self._estate_outputs: dict[str, Any] = {}
-        self._estate(name, plan, account_id, secrecy, child)
+        self._estate(name, plan, account_id, secrecy, child, profile_ids)
 
         # Registering outputs marks the component complete and records them in the state.
         self.register_outputs(self.output_values())
@@ -158,6 +158,7 @@ class BedrockMonitoring(pulumi.ComponentResource):
         account_id: pulumi.Output[str],
         secrecy: Secrecy,
         child: pulumi.ResourceOptions,
+        profile_ids: Mapping[str, pulumi.Output[str]],
     ) -> None:
         """A source's OAM link and what it exports; a monitoring stack's sink and central view (standalone: nothing)."""
         estate = self.settings.estate
@@ -170,7 +171,7 @@ class BedrockMonitoring(pulumi.ComponentResource):
                 target = _sink_of(reference, str(estate.monitoring_stack))
             EstateLink(f"{name}-estate", EstateLinkArgs(target, plan.link, secrecy.tags), opts=child)
             groups = [g.name for g in plan.logs.groups] if plan.logs else []
-            self._estate_outputs = {SOURCE_OUTPUT: source_export(self.settings, groups)}
+            self._estate_outputs = {SOURCE_OUTPUT: source_export(self.settings, groups, profile_ids)}
         elif estate.role == "monitoring":
             project, stack = pulumi.get_project(), pulumi.get_stack()
             owned = EstateSink(

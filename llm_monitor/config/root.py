@@ -124,7 +124,9 @@ def parse_settings(raw: dict[str, Any], *, project: str | None = None, stack: st
     problems += _duplicates(_decode(raw.get(prefix + "models")))
     problems += price_problems(values.get("prices", []), NAMESPACE)
     problems += tag_problems(values.get("tags", {}), NAMESPACE)
-    problems += _scope_problems(values, switch_given=prefix + "accountWideOnly" in raw)
+    problems += _scope_problems(
+        values, switch_given=prefix + "accountWideOnly" in raw, estate_given=prefix + "estate" in raw
+    )
     problems += part_problems(values, NAMESPACE)
     if "logs" in values:
         problems += log_group_name_problems(values["logs"], project, stack, NAMESPACE)
@@ -268,12 +270,15 @@ def _alarm_problems(values: dict[str, Any], *, parsed_alarms: bool) -> list[Prob
     return alarm_problems(values.get("alarms", AlarmSettings()), values["models"], NAMESPACE)
 
 
-def _scope_problems(values: dict[str, Any], *, switch_given: bool) -> list[Problem]:
-    """An empty model list is a mistake unless the stack says it is account-wide only.
+def _scope_problems(values: dict[str, Any], *, switch_given: bool, estate_given: bool = False) -> list[Problem]:
+    """An empty model list is a mistake unless the stack says it is account-wide only (or is a
+    monitoring stack, whose models are its sources').
 
-    Not judged while ``models`` or the switch itself is invalid (that is reported already).
+    Not judged while ``models``, the switch or the estate role is invalid (that is reported already).
     """
     if "models" not in values or (switch_given and "account_wide_only" not in values):
+        return []
+    if estate_given and "estate" not in values:
         return []
     models, wide = values["models"], values.get("account_wide_only", False)
     if "estate" in values and values["estate"].role == "monitoring":

@@ -21,7 +21,7 @@ reads that account.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -56,12 +56,22 @@ class Source:
     log_groups: tuple[str, ...] = ()
 
 
-def source_export(settings: Settings, log_groups: Sequence[str]) -> dict[str, Any]:
-    """What a source stack exports as ``estateSource``: its account, Region, models (as stack config) and log groups."""
+def source_export(settings: Settings, log_groups: Sequence[str], created: Mapping[str, Any]) -> dict[str, Any]:
+    """What a source stack exports as ``estateSource``: its account, Region, models (as stack config) and
+    log groups. A profile the source creates is its own: the monitoring stack gets the model's ID
+    (``created``: model name → the profile's ID, known once it exists) instead of the profile."""
+    models = []
+    for model in settings.models:
+        dumped = model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        profile = model.application_inference_profile
+        if profile is not None and profile.create is not None:
+            dumped.pop("applicationInferenceProfile")
+            dumped["id"] = created[model.name]
+        models.append(dumped)
     return {
         "accountId": settings.account_id,
         "region": settings.region,
-        "models": [m.model_dump(mode="json", by_alias=True, exclude_unset=True) for m in settings.models],
+        "models": models,
         "logGroupNames": list(log_groups),
     }
 

@@ -110,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     preview.add_argument(
         "--program",
+        "--project",
         type=Path,
         default=Path("."),
         metavar="DIR",
