@@ -208,19 +208,32 @@ def metric_entries(body: dict[str, Any]) -> list[list[Any]]:
 def test_every_metric_of_the_estate_dashboards_names_its_account_and_region() -> None:
     plan = central_plan(parse_settings(MONITORING), sources(), project="p", stack="mon")
     names = [d.name for d in plan.dashboards]
-    assert names[0] == "p-mon-us-east-1-estate"
-    assert {"p-mon-222222222222-us-east-1", "p-mon-333333333333-us-east-1"} <= set(names)
-    for dashboard in plan.dashboards[1:]:
-        account = dashboard.name.split("-")[2]
+    assert names == ["p-mon-us-east-1-estate", "p-mon-222222222222-us-east-1", "p-mon-333333333333-us-east-1"]
+    for dashboard in plan.dashboards:
+        own = dashboard.name.split("-")[2]
+        accounts = set()
         for entry in metric_entries(dashboard.body):
             options = entry[-1]
             if "expression" in options and "SEARCH(" not in options["expression"]:
                 continue  # math over the page's own ids
-            assert (options["accountId"], options["region"]) == (account, "us-east-1"), entry
-        assert all(w["properties"]["accountId"] == account for w in dashboard.body["widgets"] if w["type"] == "metric")
-    overview = metric_entries(plan.dashboards[0].body)
-    assert {e[0]["accountId"] for e in overview} == {"222222222222", "333333333333"}
-    assert all(':aws.AccountId=\\"' in json.dumps(e) for e in overview)
+            assert options["region"] == "us-east-1", entry
+            accounts.add(options["accountId"])
+            if "SEARCH(" in options.get("expression", "") and dashboard is plan.dashboards[0]:
+                assert f':aws.AccountId="{options["accountId"]}"' in options["expression"]
+        expected = {"222222222222", "333333333333"} if dashboard is plan.dashboards[0] else {own}
+        assert accounts == expected, dashboard.name
+
+
+def test_the_overview_shows_each_accounts_cost_from_its_models_prices() -> None:
+    plan = central_plan(parse_settings(MONITORING), sources(), project="p", stack="mon")
+    (cost,) = [w for w in plan.dashboards[0].body["widgets"] if w["properties"].get("title", "").startswith("Cost")]
+    totals = [e[0] for e in cost["properties"]["metrics"] if isinstance(e[0], dict) and e[0]["id"].startswith("cost")]
+    assert [(t["label"], t["expression"]) for t in totals] == [("222222222222", "c0m0"), ("333333333333", "c1m0")]
+    (haiku,) = [e[0] for e in cost["properties"]["metrics"] if isinstance(e[0], dict) and e[0]["id"] == "c0m0"]
+    # PRICED: input 0.0008, output 0.004, cache read 0.00008, cache write 0.001 per 1,000 tokens.
+    assert "(FILL(tin0a0m0,0))*0.0008/1000" in haiku["expression"]
+    assert "(FILL(tout0a0m0,0))*0.004/1000" in haiku["expression"]
+    assert haiku["expression"].endswith("*3600/PERIOD(tin0a0m0)")
 
 
 def test_central_alarms_read_each_source_account_with_the_standalone_kinds_and_roll_ups() -> None:

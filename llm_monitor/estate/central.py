@@ -14,9 +14,8 @@ the source's own stack would show and alarm on, with the same builders (``build_
   composite alarm live in one Region and read that Region's metrics, so each Region's monitoring
   stack alarms on the sources of its Region only.
 
-An overview page shows every source account side by side (invocations, errors, throttles, latency);
-each account's own pages keep the account-wide section, whose SEARCH for models no stack lists now
-reads that account.
+An overview (``overview``) shows every source account side by side; each account's own pages keep
+the account-wide section, whose SEARCH for models no stack lists now reads that account.
 """
 
 from __future__ import annotations
@@ -27,33 +26,20 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from llm_monitor import catalogue as cat
 from llm_monitor.alarms import AlarmPlan, build_alarms
 from llm_monitor.alarms.specs import CompositeAlarmSpec, MetricAlarmSpec, alarm_name
-from llm_monitor.aws import dashboard_url, safe_name
 from llm_monitor.config import NAMESPACE, ConfigError, Problem, Settings
 from llm_monitor.config.estate import EstateSettings
 from llm_monitor.config.models import ModelSettings
-from llm_monitor.dashboard import Dashboard, Extras, build_dashboards, expression, graph, layout, paginate, search, text
-from llm_monitor.dashboard.widgets import GRID_COLUMNS, MAX_METRICS_PER_WIDGET, Section
+from llm_monitor.dashboard import Dashboard, Extras, build_dashboards
+from llm_monitor.estate.overview import overview_dashboards
+from llm_monitor.estate.source import Source
 
 #: The stack output a source exports and its monitoring stack reads.
 SOURCE_OUTPUT = "estateSource"
 #: Quota codes are read from Service Quotas in the account that deploys: the monitoring account's
 #: quotas are not the source's, so the central view keeps only quotas given as numbers.
 _QUOTA_CODES = ("tokens_per_minute_quota_code", "tokens_per_day_quota_code")
-
-
-@dataclass(frozen=True)
-class Source:
-    """One source stack as its monitoring stack sees it."""
-
-    stack: str
-    """The stack reference the monitoring stack names (``estate.sourceStacks``)."""
-    account: str
-    region: str
-    models: tuple[ModelSettings, ...]
-    log_groups: tuple[str, ...] = ()
 
 
 def source_export(settings: Settings, log_groups: Sequence[str], created: Mapping[str, Any]) -> dict[str, Any]:
@@ -194,59 +180,3 @@ def _entry_in(entry: list[Any], account: str, region: str) -> list[Any]:
     if entry and isinstance(entry[-1], dict):
         return [*entry[:-1], {**entry[-1], **where}]
     return [*entry, where]
-
-
-def overview_dashboards(
-    settings: Settings, pages: Sequence[tuple[Any, Dashboard]], *, project: str, stack: str
-) -> list[Dashboard]:
-    """Every source account side by side: one line per account in each graph, and a link to its pages."""
-    region, period = settings.region, settings.dashboard.period_seconds
-    graphs = (
-        ("Invocations", cat.INVOCATIONS, "Sum"),
-        ("Server errors", cat.INVOCATION_SERVER_ERRORS, "Sum"),
-        ("Client errors", cat.INVOCATION_CLIENT_ERRORS, "Sum"),
-        ("Throttles", cat.INVOCATION_THROTTLES, "Sum"),
-        ("Latency, average (ms)", cat.INVOCATION_LATENCY, "Average"),
-    )
-    sections: list[Section] = []
-    # One chunk per graph set: a widget holds at most MAX_METRICS_PER_WIDGET entries.
-    size = min(MAX_METRICS_PER_WIDGET, 100)
-    for start in range(0, len(pages), size):
-        chunk = pages[start : start + size]
-        links = " | ".join(f"[{s.account} ({s.stack})]({d.url})" for s, d in chunk)
-        rows = [[text(f"# Bedrock estate in {region}: accounts {start + 1}-{start + len(chunk)}\n{links}", height=3)]]
-        widgets = []
-        for title, metric, stat in graphs:
-            how = "SUM" if stat == "Sum" else "AVG"
-            entries = [
-                [
-                    {
-                        **expression(f"{how}({_search(metric, stat, period, s.account)})", f"a{n}", s.account)[0],
-                        "accountId": s.account,
-                        "region": s.region,
-                    }
-                ]
-                for n, (s, _) in enumerate(chunk)
-            ]
-            widgets.append(graph(f"{title} by account", entries, region, period, width=GRID_COLUMNS // 2))
-        rows += [widgets[i : i + 2] for i in range(0, len(widgets), 2)]
-        sections.append(Section(f"accounts:{start}", rows))
-    if not sections:
-        return []
-    packed = paginate([], sections, max_models=None, reserve=0)
-    base = safe_name(f"{settings.dashboard.name_prefix or project}-{stack}-{region}-estate")
-    names = [base] + [f"{base}-{n}" for n in range(2, len(packed) + 1)]
-    return [
-        Dashboard(
-            name,
-            {"start": settings.dashboard.start, "periodOverride": "auto", "widgets": layout(page)},
-            (),
-            dashboard_url(region, name),
-        )
-        for name, page in zip(names, packed, strict=True)
-    ]
-
-
-def _search(metric: cat.Metric, stat: str, period: int, account: str) -> str:
-    """Every model's series of ``metric`` in ``account`` (``:aws.AccountId``, the metrics search's account filter)."""
-    return search(metric, cat.BY_MODEL, stat, period, f':aws.AccountId="{account}"')
