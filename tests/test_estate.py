@@ -286,3 +286,33 @@ def test_in_account_leaves_math_on_ids_alone() -> None:
     assert first == ["AWS/Bedrock", "Invocations", {"accountId": "222222222222", "region": "eu-west-1"}]
     assert second == [{"expression": "m1*2", "id": "e"}]
     assert moved["widgets"][1] == body["widgets"][1]
+
+
+def test_central_anomaly_alarms_stay_within_the_regions_anomaly_detection_models() -> None:
+    """Each latency-anomaly alarm trains a model; 2 sources × 251 models would need 502 in one Region."""
+    many = [
+        Source(
+            f"s{n}",
+            f"22222222222{n}",
+            "us-east-1",
+            tuple(parse_settings({"aws:region": "us-east-1", "llm-monitor:models": models(251)}).models),
+        )
+        for n in range(2)
+    ]
+    settings = parse_settings(
+        {
+            **MONITORING,
+            "llm-monitor:estate": {
+                **MONITORING["llm-monitor:estate"],
+                "sourceAccounts": ["222222222220", "222222222221"],
+            },
+        }
+    )
+    with pytest.raises(ConfigError) as caught:
+        central_plan(settings, many, project="p", stack="mon")
+    (problem,) = caught.value.problems
+    assert problem.path == "llm-monitor:alarms"
+    assert "502 anomaly-detection models in us-east-1 (502 latency-anomaly alarms over 2 sources)" in problem.message
+    off = parse_settings({**MONITORING, "llm-monitor:alarms": {"latencyAnomaly": {"enabled": False}}})
+    plan = central_plan(off, many, project="p", stack="mon").alarms
+    assert not [a for a in plan.metric_alarms if a.threshold_metric_id]

@@ -222,3 +222,18 @@ def test_one_stack_or_the_estate_not_both() -> None:
     completed = run_cli("preview", "--estate", "--stack", "dev", "--out", "build/x")
     assert completed.returncode == 2
     assert "give --stack STACK (one stack) or --estate" in completed.stderr
+
+
+def test_every_resource_of_the_example_estate_is_a_request_aws_accepts() -> None:
+    from tests import aws_constraints
+
+    stacks = [f"{name}-{region}" for region in REGIONS for name in ("monitoring", "team-a", "team-b")]
+    found = [
+        p for s in stacks for r in resources(s) if r["type"].startswith("aws:") for p in aws_constraints.violations(r)
+    ]
+    assert found == []
+    assert {r["type"] for s in stacks for r in resources(s)} >= {rt.OAM_SINK, rt.OAM_SINK_POLICY, rt.OAM_LINK}
+    # The OAM requests are checked, not waved through: a link without its label template is refused.
+    (link,) = of_type("team-a-us-east-1", rt.OAM_LINK)
+    broken = {**link, "inputs": {k: v for k, v in link["inputs"].items() if k != "labelTemplate"}}
+    assert any("LabelTemplate" in p for p in aws_constraints.violations(broken))

@@ -20,6 +20,7 @@ the account-wide section, whose SEARCH for models no stack lists now reads that 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -35,6 +36,9 @@ from llm_monitor.dashboard import Dashboard, Extras, build_dashboards
 from llm_monitor.estate.overview import overview_dashboards
 from llm_monitor.estate.source import Source
 
+#: CloudWatch quota: anomaly detection models per Region and account (user guide, "CloudWatch service
+#: quotas"). Each anomaly-band alarm trains one; a monitoring account trains them for every source.
+MAX_ANOMALY_MODELS = 500
 #: The stack output a source exports and its monitoring stack reads.
 SOURCE_OUTPUT = "estateSource"
 #: Quota codes are read from Service Quotas in the account that deploys: the monitoring account's
@@ -144,6 +148,20 @@ def central_plan(settings: Settings, sources: Sequence[Source], *, project: str,
     plan = AlarmPlan(
         settings.region, prefix, tuple(metric_alarms), tuple(composites), {}, tuple(settings.notifications.topic_arns)
     )
+    bands = Counter(a.kind for a in metric_alarms if a.threshold_metric_id)
+    if sum(bands.values()) > MAX_ANOMALY_MODELS:
+        kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(bands.items()))
+        raise ConfigError(
+            [
+                Problem(
+                    f"{NAMESPACE}:alarms",
+                    f"the central alarms would train {sum(bands.values())} anomaly-detection models in "
+                    f"{settings.region} ({kinds} alarms over {len(sources)} sources); CloudWatch allows "
+                    f"{MAX_ANOMALY_MODELS} per Region and account: turn those kinds off in this monitoring stack "
+                    "(e.g. alarms.latencyAnomaly.enabled: false), the sources keep theirs",
+                )
+            ]
+        )
     overview = overview_dashboards(settings, pages, project=project, stack=stack)
     return CentralPlan((*overview, *dashboards), plan)
 
