@@ -16,7 +16,7 @@ from llm_monitor.plan import build_plan, plan_arguments
 from tests.program import PRICED, config_problems, fixture_config, models
 
 SINK = "arn:aws:oam:us-east-1:111111111111:sink/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9"
-MONITORING = {
+MONITORING: dict[str, Any] = {
     "aws:region": "us-east-1",
     "aws:allowedAccountIds": '["111111111111"]',
     "llm-monitor:models": [],
@@ -299,20 +299,48 @@ def test_central_anomaly_alarms_stay_within_the_regions_anomaly_detection_models
         )
         for n in range(2)
     ]
-    settings = parse_settings(
-        {
-            **MONITORING,
-            "llm-monitor:estate": {
-                **MONITORING["llm-monitor:estate"],
-                "sourceAccounts": ["222222222220", "222222222221"],
-            },
-        }
-    )
     with pytest.raises(ConfigError) as caught:
-        central_plan(settings, many, project="p", stack="mon")
+        central_plan(parse_settings(MONITORING), many, project="p", stack="mon")
     (problem,) = caught.value.problems
     assert problem.path == "llm-monitor:alarms"
     assert "502 anomaly-detection models in us-east-1 (502 latency-anomaly alarms over 2 sources)" in problem.message
     off = parse_settings({**MONITORING, "llm-monitor:alarms": {"latencyAnomaly": {"enabled": False}}})
     plan = central_plan(off, many, project="p", stack="mon").alarms
     assert not [a for a in plan.metric_alarms if a.threshold_metric_id]
+
+
+def test_the_mocks_answer_a_stack_reference_with_the_referenced_stacks_outputs() -> None:
+    import pulumi
+
+    from llm_monitor.preview.mocks import AwsMocks
+
+    mocks = AwsMocks("us-east-1", "222222222222", {"monitoring": {"sinkArn": SINK}})
+
+    def read(reference: str) -> tuple[str, dict[str, Any]]:
+        args = pulumi.runtime.MockResourceArgs("pulumi:pulumi:StackReference", "ref", {"name": reference})
+        return mocks.new_resource(args)
+
+    assert read("org/estate/monitoring") == (
+        "org/estate/monitoring",
+        {"name": "org/estate/monitoring", "outputs": {"sinkArn": SINK}, "secretOutputNames": []},
+    )
+    assert read("other")[1]["outputs"] == {}
+    identity = mocks.call(pulumi.runtime.MockCallArgs("aws:index/getCallerIdentity:getCallerIdentity", {}, ""))
+    assert identity[0]["accountId"] == "222222222222"
+
+
+def test_two_source_stacks_of_one_account_are_refused() -> None:
+    good = source_export(parse_settings(source_config(sinkArn=SINK)), [], {})
+    with pytest.raises(ConfigError) as caught:
+        read_sources(parse_settings(MONITORING), [good, good])
+    assert [p.path for p in caught.value.problems] == ["llm-monitor:estate.sourceStacks"]
+    assert "stacks team-a, team-b are all in account 222222222222" in str(caught.value)
+
+
+def test_central_alarm_keys_are_unique_when_two_accounts_run_a_model_of_the_same_name() -> None:
+    plan = central_plan(parse_settings(MONITORING), sources(), project="p", stack="mon")
+    keys = [a.key for a in plan.alarms.alarms]
+    assert len(keys) == len(set(keys))
+    assert "222222222222-haiku-health" in keys
+    assert "333333333333-haiku-health" in keys
+    assert [account for account, _ in plan.pages] == ["222222222222", "333333333333"]

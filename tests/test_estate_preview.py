@@ -237,3 +237,16 @@ def test_every_resource_of_the_example_estate_is_a_request_aws_accepts() -> None
     (link,) = of_type("team-a-us-east-1", rt.OAM_LINK)
     broken = {**link, "inputs": {k: v for k, v in link["inputs"].items() if k != "labelTemplate"}}
     assert any("LabelTemplate" in p for p in aws_constraints.violations(broken))
+
+
+def test_the_preview_refuses_a_urn_registered_twice_as_the_engine_does(tmp_path: Path) -> None:
+    """The estate's central alarms once repeated a name per account: the mock monitor let it pass."""
+    (tmp_path / "Pulumi.yaml").write_text("name: twice\nruntime: python\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  aws:region: us-east-1\n")
+    (tmp_path / "__main__.py").write_text("import pulumi_aws as aws\n\naws.sns.Topic('same')\naws.sns.Topic('same')\n")
+    completed = run_cli("preview", "--project", str(tmp_path), "--stack", "dev", "--out", str(tmp_path / "out"))
+    assert completed.returncode == 2
+    assert (
+        "registers 1 URNs twice, which `pulumi up` refuses: "
+        "urn:pulumi:dev::twice::pulumi:pulumi:Stack$aws:sns/topic:Topic::same" in completed.stderr
+    )

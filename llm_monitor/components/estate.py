@@ -108,8 +108,8 @@ class EstateCentral(pulumi.ComponentResource):
         settings = args.settings
         child = pulumi.ResourceOptions(parent=self)
         references = [
-            pulumi.StackReference(f"{name}-source-{index}", stack_name=stack, opts=child)
-            for index, stack in enumerate(settings.estate.source_stacks)
+            pulumi.StackReference(f"{name}-source-{stack.replace('/', '-')}", stack_name=stack, opts=child)
+            for stack in settings.estate.source_stacks
         ]
         exported = pulumi.Output.all(*[r.get_output(SOURCE_OUTPUT) for r in references])
         project, stack = pulumi.get_project(), pulumi.get_stack()
@@ -126,10 +126,16 @@ class EstateCentral(pulumi.ComponentResource):
                     "stack): run `pulumi up` on this stack again once it is",
                     resource=self,
                 )
-            dashboards = BedrockDashboards(
-                f"{name}-dashboards", BedrockDashboardsArgs(plan.dashboards, args.account_id), opts=child
-            )
-            result: dict[str, object] = {"dashboards": dashboards.dashboard_names, "alarms": [], "topic": None}
+            # One component per account, and one for the overview: adding an account renames no page.
+            groups = [("overview", plan.overview), *plan.pages] if plan.overview else list(plan.pages)
+            names = [
+                BedrockDashboards(
+                    f"{name}-{group}-dashboards", BedrockDashboardsArgs(pages, args.account_id), opts=child
+                ).dashboard_names
+                for group, pages in groups
+            ]
+            dashboards = pulumi.Output.all(*names).apply(lambda found: [n for group in found for n in group])
+            result: dict[str, object] = {"dashboards": dashboards, "alarms": [], "topic": None}
             if plan.alarms.alarms:
                 notifications = build_notifications(settings, plan.alarms)
                 topic = AlarmNotifications(

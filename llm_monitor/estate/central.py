@@ -98,9 +98,21 @@ def read_sources(settings: Settings, exported: Sequence[Any]) -> tuple[tuple[Sou
             )
         logs = tuple(str(g) for g in value.get("logGroupNames") or ())
         sources.append(Source(stack, account, region, models, logs))
+    stacks_of: dict[str, list[str]] = {}
+    for source in sources:
+        stacks_of.setdefault(source.account, []).append(source.stack)
+    problems += [
+        Problem(
+            f"{NAMESPACE}:estate.sourceStacks",
+            f"stacks {', '.join(names)} are all in account {account}: a monitoring stack watches one source "
+            "stack per account (its pages and alarms are named by account); list the account's models in one",
+        )
+        for account, names in stacks_of.items()
+        if len(names) > 1
+    ]
     if problems:
         raise ConfigError(problems)
-    return tuple(sorted(sources, key=lambda s: (s.account, s.stack))), missing
+    return tuple(sorted(sources, key=lambda s: s.account)), missing
 
 
 def _whole(value: Any) -> Any:
@@ -120,21 +132,34 @@ def _whole(value: Any) -> Any:
 class CentralPlan:
     """The monitoring stack's estate dashboards and central alarms."""
 
-    dashboards: tuple[Dashboard, ...]
+    overview: tuple[Dashboard, ...]
+    pages: tuple[tuple[str, tuple[Dashboard, ...]], ...]
+    """Each source account's pages, by account: one group each, so that adding an account renames nothing."""
     alarms: AlarmPlan
+    """Keys and names carry the account: ``<account>-<model>-<kind>``, ``<prefix>/<account>/<model>-<kind>``."""
+
+    @property
+    def dashboards(self) -> tuple[Dashboard, ...]:
+        return (*self.overview, *(d for _, group in self.pages for d in group))
 
 
 def central_plan(settings: Settings, sources: Sequence[Source], *, project: str, stack: str) -> CentralPlan:
     """Per source, the dashboards and alarms its own stack has, on its account; then the overview."""
     prefix = f"{project}-{stack}-{settings.region}"
-    dashboards: list[Dashboard] = []
+    groups: list[tuple[str, tuple[Dashboard, ...]]] = []
     metric_alarms: list[MetricAlarmSpec] = []
     composites: list[CompositeAlarmSpec] = []
     pages: list[tuple[Source, Dashboard]] = []
     for source in sources:
         view = _view(settings, source)
         alarms = build_alarms(view, project=project, stack=stack, prefix=alarm_name(prefix, source.account))
-        alarms = replace(alarms, metric_alarms=tuple(a.in_account(source.account) for a in alarms.metric_alarms))
+        alarms = replace(
+            alarms,
+            metric_alarms=tuple(
+                replace(a.in_account(source.account), key=f"{source.account}-{a.key}") for a in alarms.metric_alarms
+            ),
+            composites=tuple(replace(c, key=f"{source.account}-{c.key}") for c in alarms.composites),
+        )
         extras = Extras(annotations=alarms.annotations, alarm_arns=alarms.alarm_arns)
         built = [
             replace(d, body=in_account(d.body, source.account, source.region))
@@ -144,7 +169,7 @@ def central_plan(settings: Settings, sources: Sequence[Source], *, project: str,
         metric_alarms += alarms.metric_alarms
         composites += alarms.composites
         pages.append((source, built[0]))
-        dashboards += built
+        groups.append((source.account, tuple(built)))
     plan = AlarmPlan(
         settings.region, prefix, tuple(metric_alarms), tuple(composites), {}, tuple(settings.notifications.topic_arns)
     )
@@ -163,7 +188,7 @@ def central_plan(settings: Settings, sources: Sequence[Source], *, project: str,
             ]
         )
     overview = overview_dashboards(settings, pages, project=project, stack=stack)
-    return CentralPlan((*overview, *dashboards), plan)
+    return CentralPlan(tuple(overview), tuple(groups), plan)
 
 
 def _view(settings: Settings, source: Source) -> Settings:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import runpy
 import sys
 from collections.abc import Mapping
@@ -187,4 +188,10 @@ def run(
         result.error = config.secrets.explain(str(exc))
     # The SDK registers from worker threads; sort so the same program always gives the same file.
     result.resources = sorted(monitor.registrations, key=lambda r: r.urn)
+    # The engine refuses a second resource with the same URN; the SDK's mock monitor does not check.
+    twice = sorted({a.urn for a, b in itertools.pairwise(result.resources) if a.urn == b.urn})
+    if twice and result.error is None:
+        result.error = (
+            f"the program registers {len(twice)} URNs twice, which `pulumi up` refuses: {', '.join(twice[:5])}"
+        )
     return result
