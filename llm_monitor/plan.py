@@ -71,15 +71,6 @@ def _build_plan(settings: Settings, *, project: str, stack: str) -> StackPlan:
             alarm_arns=alarms.alarm_arns if alarms else [],
         )
         dashboards = build_dashboards(settings, project=project, stack=stack, extras=extras)
-    link = None
-    if settings.estate.role == "source":
-        watched = [q.metric.namespace for a in alarms.metric_alarms for q in a.queries if q.metric] if alarms else []
-        watched += [a.metric.namespace for a in alarms.metric_alarms if a.metric] if alarms else []
-        shared = namespaces_in([d.body for d in dashboards], watched)
-        try:
-            link = link_filters(shared, [g.name for g in logs.groups] if logs else [])
-        except ValueError as exc:
-            raise LimitError(f"the OAM link to the monitoring account: {exc}", f"{NAMESPACE}:estate") from exc
     return StackPlan(
         logs=logs,
         alarms=alarms.linked(dashboards) if alarms and dashboards else alarms,
@@ -87,8 +78,22 @@ def _build_plan(settings: Settings, *, project: str, stack: str) -> StackPlan:
         notifications=build_notifications(settings, alarms) if alarms else None,
         quotas=quota_lookups(settings),
         profiles=build_profiles(settings, project=project, stack=stack),
-        link=link,
+        link=_link(dashboards, alarms, logs) if settings.estate.role == "source" else None,
     )
+
+
+def _link(dashboards: list[Dashboard], alarms: AlarmPlan | None, logs: LogSpec | None) -> LinkFilters:
+    """What a source's OAM link shares: the namespaces its dashboards and alarms read, and its log groups."""
+    watched = []
+    for alarm in alarms.metric_alarms if alarms else ():
+        metrics = [alarm.metric] if alarm.metric else [q.metric for q in alarm.queries if q.metric]
+        watched += [m.namespace for m in metrics]
+    try:
+        return link_filters(
+            namespaces_in([d.body for d in dashboards], watched), [g.name for g in logs.groups] if logs else []
+        )
+    except ValueError as exc:
+        raise LimitError(f"the OAM link to the monitoring account: {exc}", f"{NAMESPACE}:estate") from exc
 
 
 def plan_arguments(

@@ -344,3 +344,16 @@ def test_central_alarm_keys_are_unique_when_two_accounts_run_a_model_of_the_same
     assert "222222222222-haiku-health" in keys
     assert "333333333333-haiku-health" in keys
     assert [account for account, _ in plan.pages] == ["222222222222", "333333333333"]
+
+
+def test_a_monitoring_stack_builds_only_the_parts_it_lists() -> None:
+    alarms_only = parse_settings({**MONITORING, "llm-monitor:parts": ["alarms"]})
+    plan = central_plan(alarms_only, sources(), project="p", stack="mon")
+    assert plan.dashboards == ()
+    assert plan.alarms.composites
+    assert all(a.dashboard is None for a in plan.alarms.alarms)
+    dashboards_only = parse_settings({**MONITORING, "llm-monitor:parts": ["dashboards"]})
+    plan = central_plan(dashboards_only, sources(), project="p", stack="mon")
+    assert plan.alarms.alarms == ()
+    assert len(plan.dashboards) == 3
+    assert not [w for d in plan.dashboards for w in d.body["widgets"] if w["type"] == "alarm"]

@@ -10,6 +10,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from llm_monitor.aws import dashboard_url
 from llm_monitor.components._secrecy import Secrecy
 from llm_monitor.components._values import DeployValues
 from llm_monitor.components.alarms import BedrockAlarms, BedrockAlarmsArgs
@@ -189,6 +190,8 @@ class BedrockMonitoring(pulumi.ComponentResource):
             )
             self.sink_arn = owned.sink_arn
             self.dashboard_names, self.alarm_names = central.dashboard_names, central.alarm_names
+            region = self.settings.region
+            self.dashboard_urls = central.dashboard_names.apply(lambda names: [dashboard_url(region, n) for n in names])
             self.alarm_topic_arn = central.alarm_topic_arn
             self._estate_outputs = {"sinkArn": self.sink_arn}
 

@@ -144,7 +144,8 @@ class CentralPlan:
 
 
 def central_plan(settings: Settings, sources: Sequence[Source], *, project: str, stack: str) -> CentralPlan:
-    """Per source, the dashboards and alarms its own stack has, on its account; then the overview."""
+    """Per source, the dashboards and alarms its own stack has, on its account; then the overview
+    (the parts ``llm-monitor:parts`` lists: dashboards, alarms; the logs stay in the sources)."""
     prefix = f"{project}-{stack}-{settings.region}"
     groups: list[tuple[str, tuple[Dashboard, ...]]] = []
     metric_alarms: list[MetricAlarmSpec] = []
@@ -160,16 +161,19 @@ def central_plan(settings: Settings, sources: Sequence[Source], *, project: str,
             ),
             composites=tuple(replace(c, key=f"{source.account}-{c.key}") for c in alarms.composites),
         )
-        extras = Extras(annotations=alarms.annotations, alarm_arns=alarms.alarm_arns)
-        built = [
-            replace(d, body=in_account(d.body, source.account, source.region))
-            for d in build_dashboards(view, project=project, stack=f"{stack}-{source.account}", extras=extras)
-        ]
-        alarms = alarms.linked(built)
+        if not settings.builds("alarms"):
+            alarms = replace(alarms, metric_alarms=(), composites=(), annotations={})
+        if settings.builds("dashboards"):
+            extras = Extras(annotations=alarms.annotations, alarm_arns=alarms.alarm_arns)
+            built = [
+                replace(d, body=in_account(d.body, source.account, source.region))
+                for d in build_dashboards(view, project=project, stack=f"{stack}-{source.account}", extras=extras)
+            ]
+            alarms = alarms.linked(built)
+            pages.append((source, built[0]))
+            groups.append((source.account, tuple(built)))
         metric_alarms += alarms.metric_alarms
         composites += alarms.composites
-        pages.append((source, built[0]))
-        groups.append((source.account, tuple(built)))
     plan = AlarmPlan(
         settings.region, prefix, tuple(metric_alarms), tuple(composites), {}, tuple(settings.notifications.topic_arns)
     )
@@ -198,7 +202,7 @@ def _view(settings: Settings, source: Source) -> Settings:
         settings,
         models=models,
         region=source.region,
-        parts=("dashboards", "alarms"),
+        parts=("dashboards", "alarms"),  # the alarms are built to link the pages; dropped when not wanted
         estate=EstateSettings(),
         account_wide_only=not models,
     )
