@@ -15,9 +15,9 @@ import json
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
-from llm_monitor.config.base import Section, repeated
+from llm_monitor.config.base import Section, matching, repeated
 from llm_monitor.config.errors import Problem
 
 Role = Literal["standalone", "source", "monitoring"]
@@ -31,18 +31,9 @@ SINK_ARN = re.compile(r"arn:aws[a-z-]*:oam:(?P<region>[a-z]{2}(-[a-z]+)+-[0-9]):
 _STACK_REFERENCE = re.compile(r"([A-Za-z0-9_.-]+/){0,2}[A-Za-z0-9_.-]{1,100}")
 
 
-def _matching(pattern: re.Pattern[str], allowed: str) -> AfterValidator:
-    def check(value: str) -> str:
-        if not pattern.fullmatch(value):
-            raise ValueError(f"{value!r} is not {allowed}")
-        return value
-
-    return AfterValidator(check)
-
-
-AccountId = Annotated[str, _matching(_ACCOUNT, "an AWS account ID (12 digits, as a string)")]
+AccountId = Annotated[str, matching(_ACCOUNT, "an AWS account ID (12 digits, as a string)")]
 StackReference = Annotated[
-    str, _matching(_STACK_REFERENCE, "a stack reference (<stack>, <project>/<stack> or <org>/<project>/<stack>)")
+    str, matching(_STACK_REFERENCE, "a stack reference (<stack>, <project>/<stack> or <org>/<project>/<stack>)")
 ]
 
 
@@ -54,14 +45,14 @@ class EstateSettings(Section):
     """standalone (default), source or monitoring."""
     source_accounts: list[AccountId] = Field(default_factory=list)
     """Monitoring: the accounts the sink admits (or organizationId)."""
-    organization_id: Annotated[str, _matching(_ORGANIZATION, "an AWS Organizations ID (o-...)")] | None = None
+    organization_id: Annotated[str, matching(_ORGANIZATION, "an AWS Organizations ID (o-...)")] | None = None
     """Monitoring: admit every account of this organization (aws:PrincipalOrgID) instead of a list."""
     source_stacks: list[StackReference] = Field(default_factory=list)
     """Monitoring: the source stacks whose models, account and Region it watches (stack references)."""
     monitoring_stack: StackReference | None = None
     """Source: the monitoring stack of this Region, whose sinkArn output the link targets."""
     sink_arn: (
-        Annotated[str, _matching(SINK_ARN, "an OAM sink ARN (arn:aws:oam:<region>:<account>:sink/<id>)")] | None
+        Annotated[str, matching(SINK_ARN, "an OAM sink ARN (arn:aws:oam:<region>:<account>:sink/<id>)")] | None
     ) = None
     """Source: the sink's ARN, instead of monitoringStack."""
 
