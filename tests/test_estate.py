@@ -222,6 +222,9 @@ def test_every_metric_of_the_estate_dashboards_names_its_account_and_region() ->
                 assert f':aws.AccountId="{options["accountId"]}"' in options["expression"]
         expected = {"222222222222", "333333333333"} if dashboard is plan.dashboards[0] else {own}
         assert accounts == expected, dashboard.name
+        if dashboard is not plan.dashboards[0]:
+            texts = [w["properties"]["markdown"] for w in dashboard.body["widgets"] if w["type"] == "text"]
+            assert any(t.startswith(f"# Account {own}, us-east-1") for t in texts)
 
 
 def test_the_overview_shows_each_accounts_cost_from_its_models_prices() -> None:

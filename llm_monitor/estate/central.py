@@ -30,6 +30,7 @@ from pydantic import TypeAdapter, ValidationError
 from llm_monitor.alarms import AlarmPlan, build_alarms
 from llm_monitor.alarms.specs import CompositeAlarmSpec, MetricAlarmSpec, alarm_name
 from llm_monitor.config import NAMESPACE, ConfigError, Problem, Settings
+from llm_monitor.config.dashboard import WidgetSettings
 from llm_monitor.config.estate import EstateSettings
 from llm_monitor.config.models import ModelSettings
 from llm_monitor.dashboard import Dashboard, Extras, build_dashboards
@@ -198,9 +199,19 @@ def central_plan(settings: Settings, sources: Sequence[Source], *, project: str,
 def _view(settings: Settings, source: Source) -> Settings:
     """The monitoring stack's settings (thresholds, layout, notifications) over one source's models."""
     models = tuple(m.model_copy(update=dict.fromkeys(_QUOTA_CODES)) for m in source.models)
+    # Each account's first page says whose it is (the monitoring stack's own widgets are not repeated there).
+    header = WidgetSettings(
+        type="text",
+        width=24,
+        height=2,
+        properties={
+            "markdown": f"# Account {source.account}, {source.region}\nAs its stack `{source.stack}` lists them."
+        },
+    )
     return replace(
         settings,
         models=models,
+        dashboard=settings.dashboard.model_copy(update={"widgets": [header]}),
         region=source.region,
         parts=("dashboards", "alarms"),  # the alarms are built to link the pages; dropped when not wanted
         estate=EstateSettings(),
