@@ -360,3 +360,29 @@ def test_a_monitoring_stack_builds_only_the_parts_it_lists() -> None:
     assert plan.alarms.alarms == ()
     assert len(plan.dashboards) == 3
     assert not [w for d in plan.dashboards for w in d.body["widgets"] if w["type"] == "alarm"]
+
+
+def test_a_model_served_in_another_region_is_shown_from_there_and_alarmed_on_only_there() -> None:
+    elsewhere = {
+        **PRICED,
+        "name": "eu-haiku",
+        "id": "eu.anthropic.claude-3-5-haiku-20241022-v1:0",
+        "region": "eu-west-1",
+    }
+    raw = {"aws:region": "us-east-1", "llm-monitor:models": [PRICED, elsewhere]}
+    raw["llm-monitor:logs"] = {"invocationLogging": {"enabled": True}}
+    settings = parse_settings(raw, project="p", stack="s")
+    assert [m.name for m in settings.local_models] == ["haiku"]
+    plan = build_plan(settings, project="p", stack="s")
+    widgets = [w for d in plan.dashboards for w in d.body["widgets"] if w["type"] == "metric"]
+    eu = [w for w in widgets if w["properties"]["title"].startswith("eu-haiku")]
+    assert eu
+    assert {w["properties"]["region"] for w in eu} == {"eu-west-1"}
+    assert plan.alarms is not None
+    assert {a.model for a in plan.alarms.alarms} == {"haiku", None}
+    delivery = [a for a in plan.alarms.metric_alarms if a.kind == "invocation-log-delivery-stopped"]
+    assert [q.label for q in delivery[0].queries if q.metric and q.metric.name == "Invocations"] == [
+        "haiku invocations"
+    ]
+    problems = config_problems({**raw, "llm-monitor:models": [{**PRICED, "region": "Europe"}]})
+    assert list(problems) == ["llm-monitor:models[0].region"]

@@ -126,6 +126,8 @@ def build_alarms(settings: Settings, *, project: str, stack: str, prefix: str | 
     rules = settings.alarms
     too_long: list[Problem] = []
     for index, model in enumerate(settings.models):
+        if model.region not in (None, settings.region):
+            continue  # its metrics are in another Region, where alarms on them must live
         path = f"{NAMESPACE}:models[{index}].{'label' if model.name_derived else 'name'}"
         context = ModelContext(settings, model, prefix, rules.for_model(model.alarms), path)
         try:

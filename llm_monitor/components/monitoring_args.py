@@ -149,6 +149,8 @@ class ModelArgs(TypedDict, total=False):
     """Whether the model generates images; default: from known image-model families."""
     alarms: ModelAlarmsArgs
     """Per-model alarm overrides."""
+    region: str
+    """The Region the model's metrics are in, when not the stack's: shown on the dashboards, not alarmed on."""
 
 
 class WidgetArgs(TypedDict, total=False):

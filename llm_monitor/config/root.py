@@ -68,6 +68,11 @@ class Settings:
     def builds(self, part: Part) -> bool:
         return part in self.parts
 
+    @property
+    def local_models(self) -> tuple[ModelSettings, ...]:
+        """The models whose metrics are in the stack's Region: the ones it alarms on (``region`` per model)."""
+        return tuple(m for m in self.models if m.region in (None, self.region))
+
     surfaces: SurfaceSettings = field(default_factory=SurfaceSettings)
     """Bedrock's surfaces beyond the models (agents, AgentCore, knowledge bases, batch, bedrock-mantle,
     guardrails in depth), each opt-in."""
