@@ -250,3 +250,22 @@ def test_the_preview_refuses_a_urn_registered_twice_as_the_engine_does(tmp_path:
         "registers 1 URNs twice, which `pulumi up` refuses: "
         "urn:pulumi:dev::twice::pulumi:pulumi:Stack$aws:sns/topic:Topic::same" in completed.stderr
     )
+
+
+def test_a_source_with_a_sink_arn_previews_alone_and_links_to_it(tmp_path: Path) -> None:
+    project = broken_estate(tmp_path)
+    sink = "arn:aws:oam:us-east-1:111111111111:sink/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9"
+    edit(project, "team-a-us-east-1", lambda c: c.update({"llm-monitor:estate": {"role": "source", "sinkArn": sink}}))
+    out = tmp_path / "alone"
+    completed = run_cli("preview", "--project", str(project), "--stack", "team-a-us-east-1", "--out", str(out))
+    assert completed.returncode == 0, completed.stderr
+    registered = json.loads((out / "resources.json").read_text())
+    (link,) = [r for r in registered if r["type"] == rt.OAM_LINK]
+    assert link["inputs"]["sinkIdentifier"] == sink
+    assert not [r for r in registered if r["type"] == rt.STACK_REFERENCE]
+    # The mocked account is the stack's pinned one.
+    (provider,) = [r for r in registered if r["type"] == "pulumi:providers:aws"]
+    assert json.loads(provider["inputs"]["allowedAccountIds"]) == ["222222222222"]  # provider config: JSON text
+    assert all(
+        ":222222222222:" in a for r in registered if r["type"] == rt.METRIC_ALARM for a in r["inputs"]["alarmActions"]
+    )
