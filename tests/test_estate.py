@@ -369,7 +369,7 @@ def test_a_model_served_in_another_region_is_shown_from_there_and_alarmed_on_onl
         "id": "eu.anthropic.claude-3-5-haiku-20241022-v1:0",
         "region": "eu-west-1",
     }
-    raw = {"aws:region": "us-east-1", "llm-monitor:models": [PRICED, elsewhere]}
+    raw: dict[str, Any] = {"aws:region": "us-east-1", "llm-monitor:models": [PRICED, elsewhere]}
     raw["llm-monitor:logs"] = {"invocationLogging": {"enabled": True}}
     settings = parse_settings(raw, project="p", stack="s")
     assert [m.name for m in settings.local_models] == ["haiku"]
@@ -386,3 +386,30 @@ def test_a_model_served_in_another_region_is_shown_from_there_and_alarmed_on_onl
     ]
     problems = config_problems({**raw, "llm-monitor:models": [{**PRICED, "region": "Europe"}]})
     assert list(problems) == ["llm-monitor:models[0].region"]
+
+
+def test_the_overview_is_split_into_pages_within_cloudwatchs_limits() -> None:
+    from llm_monitor.dashboard import Dashboard
+    from llm_monitor.estate.overview import overview_dashboards
+
+    priced = parse_settings(
+        {"aws:region": "us-east-1", "llm-monitor:models": models(40, inputTokenPrice=0.001, outputTokenPrice=0.002)}
+    ).models
+    page = Dashboard("p", {"widgets": []}, (), "https://example.com")
+    pages = [(Source(f"s{n}", f"{200000000000 + n}", "us-east-1", priced), page) for n in range(30)]
+    overview = overview_dashboards(parse_settings(MONITORING), pages, project="p", stack="mon")
+    assert len(overview) > 1
+    assert [d.name for d in overview][:2] == ["p-mon-us-east-1-estate", "p-mon-us-east-1-estate-2"]
+    for dashboard in overview:
+        widgets = dashboard.body["widgets"]
+        assert len(widgets) <= 500
+        assert sum(len(w["properties"].get("metrics", [])) for w in widgets) <= 2500
+        assert all(len(w["properties"].get("metrics", [])) <= 500 for w in widgets)
+    totals = [
+        e[0]["label"]
+        for d in overview
+        for w in d.body["widgets"]
+        for e in w["properties"].get("metrics", [])
+        if isinstance(e[0], dict) and e[0]["id"].startswith("cost")
+    ]
+    assert totals == [f"{200000000000 + n}" for n in range(30)]

@@ -8,7 +8,7 @@ token kinds as each model's cost graph; tier adjustments are on the account's ow
 
 Sharding: a widget holds at most 500 entries, a page 500 widgets and 2,500 entries
 (``MAX_METRICS_PER_WIDGET``, ``MAX_WIDGETS_PER_DASHBOARD``, ``MAX_METRICS_PER_DASHBOARD``); accounts
-are split over widgets and the widgets over pages (``paginate``) before any limit is passed.
+are split over widgets and the widgets over pages (``_pack``) before any limit is passed.
 """
 
 from __future__ import annotations
@@ -20,8 +20,15 @@ from llm_monitor import catalogue as cat
 from llm_monitor.aws import dashboard_url, safe_name
 from llm_monitor.config import Settings
 from llm_monitor.config.models import ModelSettings
-from llm_monitor.dashboard import Dashboard, expression, graph, layout, metric_entry, paginate, search, text
-from llm_monitor.dashboard.widgets import GRID_COLUMNS, MAX_METRICS_PER_WIDGET, Section, Widget
+from llm_monitor.dashboard import Dashboard, expression, graph, layout, metric_entry, search, text
+from llm_monitor.dashboard.widgets import (
+    GRID_COLUMNS,
+    MAX_METRICS_PER_DASHBOARD,
+    MAX_METRICS_PER_WIDGET,
+    MAX_WIDGETS_PER_DASHBOARD,
+    Section,
+    Widget,
+)
 from llm_monitor.estate.source import Source
 from llm_monitor.mathexpr import TOKEN_KINDS, fill_sum, number
 
@@ -61,7 +68,7 @@ def overview_dashboards(
         rows += [widgets[i : i + 2] for i in range(0, len(widgets), 2)]
         sections.append(Section(f"accounts:{start}", rows))
     sections += [Section(f"cost:{n}", [[w]]) for n, w in enumerate(_cost_widgets([s for s, _ in pages], settings))]
-    packed = paginate([], sections, max_models=None, reserve=0)
+    packed = _pack(sections)
     base = safe_name(f"{settings.dashboard.name_prefix or project}-{stack}-{region}-estate")
     names = [base] + [f"{base}-{n}" for n in range(2, len(packed) + 1)]
     return [
@@ -73,6 +80,19 @@ def overview_dashboards(
         )
         for name, page in zip(names, packed, strict=True)
     ]
+
+
+def _pack(sections: Sequence[Section]) -> list[list[Section]]:
+    """Sections onto pages in order, a new page before one would pass a page's widgets or metrics."""
+    pages: list[list[Section]] = [[]]
+    for section in sections:
+        page = pages[-1]
+        widgets = sum(len(s.widgets) for s in page) + len(section.widgets)
+        metrics = sum(s.metric_count for s in page) + section.metric_count
+        if page and (widgets > MAX_WIDGETS_PER_DASHBOARD or metrics > MAX_METRICS_PER_DASHBOARD):
+            pages.append([])
+        pages[-1].append(section)
+    return pages
 
 
 def _activity(metric: cat.Metric, stat: str, period: int, source: Source, n: int) -> list[Any]:
