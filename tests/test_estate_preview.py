@@ -222,6 +222,9 @@ def test_one_stack_or_the_estate_not_both() -> None:
     completed = run_cli("preview", "--estate", "--stack", "dev", "--out", "build/x")
     assert completed.returncode == 2
     assert "give --stack STACK (one stack) or --estate" in completed.stderr
+    completed = run_cli("preview", "--estate", "--diff", "prod", "--out", "build/x")
+    assert completed.returncode == 2
+    assert "--diff preview one stack; not with --estate" in completed.stderr
 
 
 def test_every_resource_of_the_example_estate_is_a_request_aws_accepts() -> None:

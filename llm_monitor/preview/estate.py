@@ -61,6 +61,11 @@ def main(args: argparse.Namespace) -> int:
     if args.estate == (args.stack is not None):
         print("error: give --stack STACK (one stack) or --estate (every stack of the project)", file=sys.stderr)
         return 2
+    single = [flag for flag, given in (("--diff", args.diff), ("--stack-file", args.stack_file)) if given]
+    single += ["--picture-dir"] if args.picture_dir else []
+    if single:
+        print(f"error: {', '.join(single)} preview one stack; not with --estate", file=sys.stderr)
+        return 2
     try:
         stacks = discover(args.program)
         print(run(stacks, args))
