@@ -265,7 +265,6 @@ def test_a_source_with_a_sink_arn_previews_alone_and_links_to_it(tmp_path: Path)
     registered = json.loads((out / "resources.json").read_text())
     (link,) = [r for r in registered if r["type"] == rt.OAM_LINK]
     assert link["inputs"]["sinkIdentifier"] == sink
-    assert not [r for r in registered if r["type"] == rt.STACK_REFERENCE]
     # The mocked account is the stack's pinned one.
     (provider,) = [r for r in registered if r["type"] == "pulumi:providers:aws"]
     assert json.loads(provider["inputs"]["allowedAccountIds"]) == ["222222222222"]  # provider config: JSON text
