@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from llm_monitor.alarms import AlarmPlan, build_alarms
-from llm_monitor.config import NAMESPACE, ConfigError, Problem, Settings, parse_settings
+from llm_monitor.config import NAMESPACE, ConfigError, LimitError, Problem, Settings, parse_settings
 from llm_monitor.config.args import ArgumentProblems, config_from_args
 from llm_monitor.dashboard import Dashboard, Extras, build_dashboards
 from llm_monitor.deployvalues import QuotaLookup, quota_lookups
+from llm_monitor.estate.oam import LinkFilters, link_filters, namespaces_in
 from llm_monitor.inference_profiles import ProfileSpec, build_profiles
 from llm_monitor.log_dashboard import dashboard_rows
 from llm_monitor.logs import LogSpec, build_log_spec
@@ -35,6 +36,8 @@ class StackPlan:
     """Quotas read at deploy time (placeholders in the dashboards and alarms until then)."""
     profiles: tuple[ProfileSpec, ...] = ()
     """Application inference profiles the stack creates (their IDs are placeholders until then)."""
+    link: LinkFilters | None = None
+    """A source stack's OAM link: what it shares with the monitoring account (``llm_monitor.estate``)."""
 
 
 def build_plan(settings: Settings, *, project: str, stack: str) -> StackPlan:
@@ -55,6 +58,9 @@ def build_plan(settings: Settings, *, project: str, stack: str) -> StackPlan:
 
 
 def _build_plan(settings: Settings, *, project: str, stack: str) -> StackPlan:
+    if settings.estate.role == "monitoring":
+        # Its dashboards and alarms are its sources' (llm_monitor.estate.central), known once they are read.
+        return StackPlan(logs=None, alarms=None, dashboards=(), notifications=None)
     logs = build_log_spec(settings, project=project, stack=stack) if settings.builds("logs") else None
     alarms = build_alarms(settings, project=project, stack=stack) if settings.builds("alarms") else None
     dashboards: list[Dashboard] = []
@@ -72,7 +78,22 @@ def _build_plan(settings: Settings, *, project: str, stack: str) -> StackPlan:
         notifications=build_notifications(settings, alarms) if alarms else None,
         quotas=quota_lookups(settings),
         profiles=build_profiles(settings, project=project, stack=stack),
+        link=_link(dashboards, alarms, logs) if settings.estate.role == "source" else None,
     )
+
+
+def _link(dashboards: list[Dashboard], alarms: AlarmPlan | None, logs: LogSpec | None) -> LinkFilters:
+    """What a source's OAM link shares: the namespaces its dashboards and alarms read, and its log groups."""
+    watched = []
+    for alarm in alarms.metric_alarms if alarms else ():
+        metrics = [alarm.metric] if alarm.metric else [q.metric for q in alarm.queries if q.metric]
+        watched += [m.namespace for m in metrics]
+    try:
+        return link_filters(
+            namespaces_in([d.body for d in dashboards], watched), [g.name for g in logs.groups] if logs else []
+        )
+    except ValueError as exc:
+        raise LimitError(f"the OAM link to the monitoring account: {exc}", f"{NAMESPACE}:estate") from exc
 
 
 def plan_arguments(
@@ -81,13 +102,14 @@ def plan_arguments(
     project: str,
     stack: str,
     default_region: str | None = None,
+    pinned_accounts: str | None = None,
     resolve: Callable[[Settings], Settings] | None = None,
 ) -> tuple[Settings, StackPlan]:
     """``BedrockMonitoring``'s arguments validated as stack config, and their plan; or ArgumentProblems
     listing every problem, each with its argument path (``args.models[2].id``). ``resolve`` completes
     the settings with what only AWS knows before they are planned (the models behind application
     inference profiles)."""
-    raw, unknown = config_from_args(args, default_region)
+    raw, unknown = config_from_args(args, default_region, pinned_accounts)
     try:
         settings = parse_settings(raw, project=project, stack=stack)
     except ConfigError as exc:

@@ -11,19 +11,21 @@ from pulumi.runtime import config as runtime_config
 from llm_monitor.components.monitoring import TYPE as MONITORING_TYPE
 from llm_monitor.config import NAMESPACE, ConfigError, parse_settings
 from llm_monitor.config.args import args_from_settings
+from llm_monitor.config.estate import ACCOUNTS_KEY, pinned_accounts
 from llm_monitor.config.root import REGION_KEY, SECTIONS
 from llm_monitor.config.tags import program_tags
 from llm_monitor.plan import build_plan
 
 
 def raw_config() -> dict[str, Any]:
-    """Every config value the engine passed for this project's namespace, plus ``aws:region``.
+    """Every config value the engine passed for this project's namespace, plus ``aws:region`` and
+    ``aws:allowedAccountIds`` (the account of an estate's stacks).
 
     ``pulumi.Config`` can only fetch keys by name; listing them all is what lets a misspelt
     top-level key be reported instead of silently ignored.
     """
     merged = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    keys = [k for k in merged if k.startswith(f"{NAMESPACE}:") or k == REGION_KEY]
+    keys = [k for k in merged if k.startswith(f"{NAMESPACE}:") or k in (REGION_KEY, ACCOUNTS_KEY)]
     return {k: runtime_config.get_config(k) for k in keys}
 
 
@@ -46,10 +48,14 @@ def secret_sections() -> list[str]:
 
 def aws_provider(region: str) -> aws.Provider:
     """One explicit provider: every resource gets the stack's Region and the program's tags from it
-    (``llm-monitor:tags`` are the component's, on each taggable resource)."""
+    (``llm-monitor:tags`` are the component's, on each taggable resource). An explicit provider reads
+    no ``aws:`` stack config, so the account ``aws:allowedAccountIds`` pins is handed to it here: the
+    provider then refuses credentials of any other account (set only when the stack pins one)."""
+    pinned = pinned_accounts(runtime_config.get_config(ACCOUNTS_KEY))
     return aws.Provider(
         "aws",
         region=region,
+        allowed_account_ids=pinned or None,
         default_tags=aws.ProviderDefaultTagsArgs(tags=program_tags(pulumi.get_project(), pulumi.get_stack())),
     )
 

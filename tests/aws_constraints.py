@@ -837,6 +837,41 @@ def _inference_profile(inputs: Inputs, name: str) -> list[Call]:
     return [Call("bedrock", "CreateInferenceProfile", params)]
 
 
+def _oam_sink(inputs: Inputs, name: str) -> list[Call]:
+    """``aws.oam.Sink`` → CreateSink (botocore ``oam``; its tags are a map)."""
+    params = {"Name": inputs.get("name") or autoname(name)} | inputs.rename({"tags": "Tags"})
+    return [Call("oam", "CreateSink", params)]
+
+
+def _oam_sink_policy(inputs: Inputs, name: str) -> list[Call]:
+    return [Call("oam", "PutSinkPolicy", inputs.rename({"sinkIdentifier": "SinkIdentifier", "policy": "Policy"}))]
+
+
+def _oam_link(inputs: Inputs, name: str) -> list[Call]:
+    """``aws.oam.Link`` → CreateLink, its link configuration's two filters included."""
+    params = inputs.rename(
+        {
+            "labelTemplate": "LabelTemplate",
+            "resourceTypes": "ResourceTypes",
+            "sinkIdentifier": "SinkIdentifier",
+            "tags": "Tags",
+        }
+    )
+    configuration = inputs.get("linkConfiguration")
+    if configuration is not None:
+        sub = Inputs(configuration, f"{inputs.where}.linkConfiguration", inputs.problems)
+        params["LinkConfiguration"] = {
+            member: {"Filter": block["filter"]}
+            for key, member in (
+                ("logGroupConfiguration", "LogGroupConfiguration"),
+                ("metricConfiguration", "MetricConfiguration"),
+            )
+            if (block := sub.get(key)) is not None
+        }
+        sub.finish()
+    return [Call("oam", "CreateLink", params)]
+
+
 def _composite_alarm(inputs: Inputs, name: str) -> list[Call]:
     params = inputs.rename(
         {
@@ -1129,6 +1164,9 @@ MAPPERS: dict[str, Callable[[Inputs, str], list[Call]]] = {
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": _role_policy_attachment,
     "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration": _invocation_logging,
     "aws:bedrock/inferenceProfile:InferenceProfile": _inference_profile,
+    "aws:oam/sink:Sink": _oam_sink,
+    "aws:oam/sinkPolicy:SinkPolicy": _oam_sink_policy,
+    "aws:oam/link:Link": _oam_link,
 }
 
 

@@ -59,6 +59,7 @@ def test_the_component_takes_every_config_section_and_gives_the_stack_outputs(sc
         "logsKmsKeyArn",
         "alarmTopicArn",
         "alarmNames",
+        "sinkArn",  # a monitoring stack's OAM sink (the estate)
     }
     urls = component["properties"]["dashboardUrls"]
     assert (urls["type"], urls["items"]["type"]) == ("array", "string")

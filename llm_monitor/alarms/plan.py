@@ -116,15 +116,18 @@ class AlarmPlan:
         )
 
 
-def build_alarms(settings: Settings, *, project: str, stack: str) -> AlarmPlan:
-    """Every alarm the stack needs, deterministically, in model order then kind order."""
-    prefix = f"{project}-{stack}-{settings.region}"
+def build_alarms(settings: Settings, *, project: str, stack: str, prefix: str | None = None) -> AlarmPlan:
+    """Every alarm the stack needs, deterministically, in model order then kind order. ``prefix``:
+    instead of ``<project>-<stack>-<region>`` (a monitoring stack's alarms on one source account)."""
+    prefix = prefix or f"{project}-{stack}-{settings.region}"
     specs: list[MetricAlarmSpec] = []
     composites: list[CompositeAlarmSpec] = []
     annotations: Annotations = {}
     rules = settings.alarms
     too_long: list[Problem] = []
     for index, model in enumerate(settings.models):
+        if model.region not in (None, settings.region):
+            continue  # its metrics are in another Region, where alarms on them must live
         path = f"{NAMESPACE}:models[{index}].{'label' if model.name_derived else 'name'}"
         context = ModelContext(settings, model, prefix, rules.for_model(model.alarms), path)
         try:

@@ -23,7 +23,7 @@ Semantics (PutMetricAlarm, PutCompositeAlarm and MetricDataQuery in the botocore
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from llm_monitor.catalogue import Metric
@@ -75,11 +75,14 @@ class Query:
     period: int | None = None
     expression: str | None = None
     return_data: bool = False
+    account_id: str | None = None
+    """The account the metric is in, for an alarm in a monitoring account (MetricDataQuery.AccountId)."""
 
     def inputs(self) -> dict[str, Any]:
         """The ``metric_queries`` item of ``aws.cloudwatch.MetricAlarm``."""
         if self.metric is None:
             return {"id": self.id, "label": self.label, "expression": self.expression, "return_data": self.return_data}
+        account = {"account_id": self.account_id} if self.account_id else {}
         metric: dict[str, Any] = {
             "namespace": self.metric.namespace,
             "metric_name": self.metric.name,
@@ -88,7 +91,7 @@ class Query:
         }
         if self.dimensions:
             metric["dimensions"] = dict(self.dimensions)
-        return {"id": self.id, "label": self.label, "metric": metric, "return_data": self.return_data}
+        return {"id": self.id, "label": self.label, "metric": metric, "return_data": self.return_data, **account}
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,28 @@ class MetricAlarmSpec:
     """False for the children of a roll-up: the roll-up speaks for them."""
     evaluation_window: str | None = None
     """``wallClock`` (UTC): periods aligned to the clock; None: the default sliding window."""
+
+    def in_account(self, account_id: str) -> MetricAlarmSpec:
+        """The same alarm, evaluated in a monitoring account on ``account_id``'s metrics.
+
+        Only a metric query names an account (MetricDataQuery.AccountId; PutMetricAlarm's own
+        Namespace/MetricName have none), so a single-metric alarm becomes one query returning its
+        metric; a percentile goes in the query's ``stat`` (MetricStat.Stat takes p90 too).
+        """
+        if self.metric is None:
+            queries = tuple(replace(q, account_id=account_id) if q.metric else q for q in self.queries)
+            return replace(self, queries=queries)
+        only = Query(
+            "m1",
+            self.metric.name,
+            self.metric,
+            self.dimensions,
+            self.statistic,
+            self.period,
+            return_data=True,
+            account_id=account_id,
+        )
+        return replace(self, metric=None, dimensions=(), period=None, statistic=None, queries=(only,))
 
     def __post_init__(self) -> None:
         _check_name(self.name)
@@ -282,6 +307,8 @@ def _check_queries(name: str, queries: Sequence[Query], band: str | None) -> Non
     if len({q.period for q in metrics}) != 1:
         raise ValueError(f"alarm {name}: every metric of a math alarm needs the same period")
     returned = [q.id for q in queries if q.return_data]
+    if band is None and len(queries) == 1 and returned == [queries[0].id] and queries[0].account_id:
+        return  # one metric of another account, returned as it is (``MetricAlarmSpec.in_account``)
     if band is None and (len(returned) != 1 or returned[0] not in {q.id for q in expressions}):
         raise ValueError(f"alarm {name}: exactly one expression must return data, not {returned}")
     if band is not None:

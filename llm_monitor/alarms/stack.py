@@ -29,7 +29,7 @@ def stack_alarms(settings: Settings, prefix: str) -> list[MetricAlarmSpec]:
     if logs and settings.logs.invocation_logging.enabled:
         if rules.log_delivery_failures.enabled:
             specs.append(_delivery_failures(prefix, settings))
-        if rules.log_delivery_stopped.enabled and settings.models:
+        if rules.log_delivery_stopped.enabled and settings.local_models:
             specs.append(_delivery_stopped(prefix, settings))
     if rules.notification_failures.enabled:
         specs.append(_notification_failures(prefix, settings))
@@ -101,7 +101,8 @@ def _delivery_stopped(prefix: str, settings: Settings) -> MetricAlarmSpec:
     rule = settings.alarms.log_delivery_stopped
     p = rule.period_seconds
     # By name, so that reordering the model list changes nothing.
-    watched = sorted(settings.models, key=lambda m: m.name)[:MAX_MODELS_WATCHED_FOR_DELIVERY]
+    # Only models of the stack's Region: another Region's invocations are logged there.
+    watched = sorted(settings.local_models, key=lambda m: m.name)[:MAX_MODELS_WATCHED_FOR_DELIVERY]
     queries = [Query("ok", "Records delivered", cat.LOGS_CLOUDWATCH_DELIVERY_SUCCESS, (), "Sum", p)]
     # Ids from the models' names, so that adding a model adds one query and changes no other.
     ids = [f"inv_{m.name.replace('-', '_')}" for m in watched]
@@ -120,7 +121,7 @@ def _delivery_stopped(prefix: str, settings: Settings) -> MetricAlarmSpec:
         ),
     ]
     shown = ", ".join(m.name for m in watched) + (
-        " (the first 9 models)" if len(settings.models) > len(watched) else ""
+        " (the first 9 models)" if len(settings.local_models) > len(watched) else ""
     )
     return stack_spec(
         "invocation-log-delivery-stopped",

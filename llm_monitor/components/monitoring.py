@@ -10,10 +10,19 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from llm_monitor.aws import dashboard_url
 from llm_monitor.components._secrecy import Secrecy
 from llm_monitor.components._values import DeployValues
 from llm_monitor.components.alarms import BedrockAlarms, BedrockAlarmsArgs
 from llm_monitor.components.dashboards import BedrockDashboards, BedrockDashboardsArgs
+from llm_monitor.components.estate import (
+    EstateCentral,
+    EstateCentralArgs,
+    EstateLink,
+    EstateLinkArgs,
+    EstateSink,
+    EstateSinkArgs,
+)
 from llm_monitor.components.logs import InvocationLogs, InvocationLogsArgs
 from llm_monitor.components.lookups import quota_values, resolve_profiles
 from llm_monitor.components.monitoring_args import BedrockMonitoringArgs
@@ -21,9 +30,14 @@ from llm_monitor.components.notifications import AlarmNotifications, AlarmNotifi
 from llm_monitor.components.profiles import ApplicationInferenceProfiles, ApplicationInferenceProfilesArgs
 from llm_monitor.config import Settings
 from llm_monitor.config.args import ArgumentProblems
-from llm_monitor.plan import plan_arguments
+from llm_monitor.config.estate import ACCOUNTS_KEY
+from llm_monitor.estate.central import SOURCE_OUTPUT, source_export
+from llm_monitor.estate.oam import sink_name
+from llm_monitor.plan import StackPlan, plan_arguments
 
 TYPE = "llm-monitor:index:BedrockMonitoring"
+#: ``aws:allowedAccountIds``: the account of a source or monitoring stack (llm_monitor.config.estate).
+_ACCOUNTS = ACCOUNTS_KEY.split(":", 1)[1]
 
 #: Called with each BedrockMonitoring once it is built (the offline preview reads its settings).
 on_built: list[Callable[["BedrockMonitoring"], None]] = []
@@ -61,6 +75,8 @@ class BedrockMonitoring(pulumi.ComponentResource):
     """The SNS topic every alarm notifies; subscribe further endpoints to it (none without the alarms part)."""
     alarm_names: pulumi.Output[list[str]]
     """Every alarm name, the health roll-ups first."""
+    sink_arn: pulumi.Output[str | None]
+    """A monitoring stack's OAM sink, which its Region's source stacks link to (none in other roles)."""
 
     def __init__(
         self,
@@ -82,6 +98,7 @@ class BedrockMonitoring(pulumi.ComponentResource):
                 project=pulumi.get_project(),
                 stack=pulumi.get_stack(),
                 default_region=aws.config.region,
+                pinned_accounts=pulumi.Config("aws").get(_ACCOUNTS),
                 resolve=lambda parsed: resolve_profiles(parsed, lookup),
             )
         except ArgumentProblems as exc:
@@ -126,13 +143,61 @@ class BedrockMonitoring(pulumi.ComponentResource):
             )
             self.alarm_topic_arn, self.alarm_names = topic.topic_arn, alarms.alarm_names
 
+        self.sink_arn = pulumi.Output.from_input(None)
+        self._estate_outputs: dict[str, Any] = {}
+        self._estate(name, plan, account_id, secrecy, child, profile_ids)
+
         # Registering outputs marks the component complete and records them in the state.
         self.register_outputs(self.output_values())
         for hook in on_built:
             hook(self)
 
+    def _estate(
+        self,
+        name: str,
+        plan: StackPlan,
+        account_id: pulumi.Output[str],
+        secrecy: Secrecy,
+        child: pulumi.ResourceOptions,
+        profile_ids: Mapping[str, pulumi.Output[str]],
+    ) -> None:
+        """A source's OAM link and what it exports; a monitoring stack's sink and central view (standalone: nothing)."""
+        estate = self.settings.estate
+        if estate.role == "source" and plan.link is not None:
+            target: pulumi.Input[str]
+            if estate.sink_arn is not None:
+                target = estate.sink_arn
+            else:
+                reference = pulumi.StackReference(f"{name}-monitoring", stack_name=estate.monitoring_stack, opts=child)
+                target = _sink_of(reference, str(estate.monitoring_stack))
+            EstateLink(f"{name}-estate", EstateLinkArgs(target, plan.link, secrecy.tags), opts=child)
+            groups = [g.name for g in plan.logs.groups] if plan.logs else []
+            self._estate_outputs = {SOURCE_OUTPUT: source_export(self.settings, groups, profile_ids)}
+        elif estate.role == "monitoring":
+            project, stack = pulumi.get_project(), pulumi.get_stack()
+            owned = EstateSink(
+                f"{name}-estate",
+                EstateSinkArgs(
+                    sink_name(project, stack, self.settings.region),
+                    estate.source_accounts,
+                    estate.organization_id,
+                    secrecy.tags,
+                ),
+                opts=child,
+            )
+            central = EstateCentral(
+                f"{name}-central", EstateCentralArgs(self.settings, account_id, secrecy), opts=child
+            )
+            self.sink_arn = owned.sink_arn
+            self.dashboard_names, self.alarm_names = central.dashboard_names, central.alarm_names
+            region = self.settings.region
+            self.dashboard_urls = central.dashboard_names.apply(lambda names: [dashboard_url(region, n) for n in names])
+            self.alarm_topic_arn = central.alarm_topic_arn
+            self._estate_outputs = {"sinkArn": self.sink_arn}
+
     def output_values(self) -> dict[str, Any]:
-        """The outputs by their schema (and stack-output) names."""
+        """The outputs by their schema (and stack-output) names; ``sinkArn`` (monitoring) and
+        ``estateSource`` (source) only in those roles, so a standalone stack's are unchanged."""
         return {
             "dashboardNames": self.dashboard_names,
             "dashboardUrls": self.dashboard_urls,
@@ -140,6 +205,7 @@ class BedrockMonitoring(pulumi.ComponentResource):
             "logsKmsKeyArn": self.logs_kms_key_arn,
             "alarmTopicArn": self.alarm_topic_arn,
             "alarmNames": self.alarm_names,
+            **self._estate_outputs,
         }
 
 
@@ -155,3 +221,17 @@ def _aws_provider(opts: pulumi.ResourceOptions | None) -> pulumi.ProviderResourc
         found = providers.get("aws")
         return found if isinstance(found, pulumi.ProviderResource) else None
     return next((p for p in providers or [] if getattr(p, "package", None) == "aws"), None)
+
+
+def _sink_of(reference: pulumi.StackReference, stack: str) -> pulumi.Output[str]:
+    """The ``sinkArn`` the monitoring stack exports; a clear error when it exports none."""
+
+    def found(arn: Any) -> str:
+        if not isinstance(arn, str):
+            raise pulumi.RunError(
+                f"stack {stack} exports no sinkArn: deploy that monitoring stack first "
+                "(or preview the whole estate: python -m llm_monitor preview --estate)"
+            )
+        return arn
+
+    return reference.get_output("sinkArn").apply(found)

@@ -149,6 +149,8 @@ class ModelArgs(TypedDict, total=False):
     """Whether the model generates images; default: from known image-model families."""
     alarms: ModelAlarmsArgs
     """Per-model alarm overrides."""
+    region: str
+    """The Region the model's metrics are in, when not the stack's: shown on the dashboards, not alarmed on."""
 
 
 class WidgetArgs(TypedDict, total=False):
@@ -261,6 +263,35 @@ class LogsArgs(TypedDict, total=False):
     """CloudWatch namespace of the metrics taken from application logs."""
 
 
+# --- the estate (llm_monitor/config/estate.py) ------------------------------------------------------
+
+
+class EstateRole(StrEnum):
+    """The stack's role in an estate of accounts and Regions."""
+
+    STANDALONE = "standalone"
+    SOURCE = "source"
+    MONITORING = "monitoring"
+
+
+class EstateArgs(TypedDict, total=False):
+    """The stack's role in an estate watched from one monitoring account (CloudWatch cross-account
+    observability); source and monitoring need the stack's aws:allowedAccountIds to name its one account."""
+
+    role: EstateRole
+    """standalone (default), source or monitoring."""
+    source_accounts: list[str]
+    """Monitoring: the accounts the sink admits (or organization_id)."""
+    organization_id: str
+    """Monitoring: admit every account of this organization (aws:PrincipalOrgID)."""
+    source_stacks: list[str]
+    """Monitoring: the source stacks it watches, as stack references."""
+    monitoring_stack: str
+    """Source: the monitoring stack of this Region, whose sinkArn output the link targets."""
+    sink_arn: str
+    """Source: the sink's ARN, instead of monitoring_stack."""
+
+
 # --- the component ------------------------------------------------------------------------------------
 
 
@@ -289,3 +320,5 @@ class BedrockMonitoringArgs(TypedDict, total=False):
     """Bedrock's surfaces beyond the models (agents, AgentCore, knowledge bases, batch, mantle, guardrails)."""
     prices: list[ModelPricesArgs]
     """Standard prices by foundation model, for models without their own."""
+    estate: EstateArgs
+    """The stack's role in an estate of accounts and Regions (standalone, source or monitoring)."""

@@ -24,6 +24,7 @@ from pydantic.alias_generators import to_snake
 
 from llm_monitor.config.base import unwrap
 from llm_monitor.config.errors import ConfigError, Problem
+from llm_monitor.config.estate import ACCOUNTS_KEY
 from llm_monitor.config.models import ModelSettings
 from llm_monitor.config.root import NAMESPACE, REGION_KEY, SECTIONS, Settings
 
@@ -36,10 +37,11 @@ _CONFIG_PATH = re.compile(rf"{re.escape(NAMESPACE)}:[A-Za-z][A-Za-z0-9]*(?:\.[A-
 
 
 def config_from_args(
-    args: Mapping[str, Any], default_region: str | None = None
+    args: Mapping[str, Any], default_region: str | None = None, pinned_accounts: str | None = None
 ) -> tuple[dict[str, Any], list[Problem]]:
     """The stack config ``args`` stand for (full keys, camelCase), and the problems with argument
-    names nothing in the config matches (each with its argument path and the names allowed)."""
+    names nothing in the config matches (each with its argument path and the names allowed).
+    ``pinned_accounts``: the stack's ``aws:allowedAccountIds`` (JSON text), the account of an estate role."""
     raw: dict[str, Any] = {}
     problems: list[Problem] = []
     if not isinstance(args, Mapping):
@@ -54,6 +56,8 @@ def config_from_args(
             problems.append(_unknown(f"{ARGS}.{key}", str(key), ["region", *SECTION_OF_ARG]))
     if REGION_KEY not in raw and default_region:
         raw[REGION_KEY] = default_region
+    if pinned_accounts:
+        raw[ACCOUNTS_KEY] = pinned_accounts
     return raw, problems
 
 
@@ -66,6 +70,7 @@ def args_from_settings(settings: Settings) -> dict[str, Any]:
         ("notifications", settings.notifications),
         ("logs", settings.logs),
         ("surfaces", settings.surfaces),
+        ("estate", settings.estate),
     ):
         if value.model_fields_set:
             args[arg] = _dump(value)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
 
@@ -26,6 +27,17 @@ class Section(BaseModel):
         frozen=True,
         strict=True,
     )
+
+
+def matching(pattern: re.Pattern[str], allowed: str) -> AfterValidator:
+    """A validator refusing a string ``pattern`` does not match in full: "'x' is not <allowed>"."""
+
+    def check(value: str) -> str:
+        if not pattern.fullmatch(value):
+            raise ValueError(f"{value!r} is not {allowed}")
+        return value
+
+    return AfterValidator(check)
 
 
 def repeated(values: Iterable[str]) -> list[str]:

@@ -147,6 +147,10 @@ class ModelSettings(Section):
     """An application inference profile, existing (looked up) or created (``config/profiles.py``)."""
     alarms: ModelAlarmOverrides = ModelAlarmOverrides()
     """Per-model alarm overrides (see ``llm-monitor:alarms``)."""
+    region: str | None = Field(default=None, pattern=r"^[a-z]{2}(-[a-z]+)+-[0-9]$")
+    """The Region whose metrics the model's dashboard section shows, when it is served (and publishes
+    its metrics) in another Region than the stack's. Alarms stay in the Region of their metrics: the
+    stack does not alarm on it; the stack of that Region does."""
 
     @field_validator("id")
     @classmethod

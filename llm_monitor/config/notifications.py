@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import Field, field_validator
 
-from llm_monitor.config.base import Section
+from llm_monitor.config.base import Section, matching
 from llm_monitor.config.errors import Problem
 
 #: A plausible mailbox (SNS itself only checks for an ``@``; the confirmation mail is the real test).
@@ -22,20 +22,11 @@ MAX_EXTRA_TOPICS = 4
 _HTTPS = re.compile(r"https://[^\s/?#]+[^\s]*")
 
 
-def _matching(pattern: re.Pattern[str], allowed: str) -> AfterValidator:
-    def check(value: str) -> str:
-        if not pattern.fullmatch(value):
-            raise ValueError(f"{value!r} is not {allowed}")
-        return value
-
-    return AfterValidator(check)
-
-
-Email = Annotated[str, Field(max_length=254), _matching(_EMAIL, "an e-mail address")]
+Email = Annotated[str, Field(max_length=254), matching(_EMAIL, "an e-mail address")]
 HttpsUrl = Annotated[
-    str, Field(max_length=2048), _matching(_HTTPS, "an https:// URL (plain HTTP would carry alarms unencrypted)")
+    str, Field(max_length=2048), matching(_HTTPS, "an https:// URL (plain HTTP would carry alarms unencrypted)")
 ]
-TopicArn = Annotated[str, _matching(_TOPIC_ARN, "an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)")]
+TopicArn = Annotated[str, matching(_TOPIC_ARN, "an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)")]
 
 
 class NotificationSettings(Section):

@@ -17,6 +17,7 @@ from llm_monitor.config.alarms import AlarmSettings, alarm_problems
 from llm_monitor.config.base import Section, unwrap
 from llm_monitor.config.dashboard import DashboardSettings
 from llm_monitor.config.errors import ConfigError, Problem
+from llm_monitor.config.estate import ACCOUNTS_KEY, EstateSettings, estate_problems, pinned_accounts
 from llm_monitor.config.logs import LogSettings, log_group_name_problems
 from llm_monitor.config.models import ModelSettings, name_from_label
 from llm_monitor.config.notifications import NotificationSettings, notification_problems
@@ -42,6 +43,7 @@ SECTIONS: dict[str, Any] = {
     "surfaces": SurfaceSettings,
     "prices": list[ModelPrices],
     "parts": list[Part],
+    "estate": EstateSettings,
 }
 _REQUIRED = ("models",)
 
@@ -66,11 +68,20 @@ class Settings:
     def builds(self, part: Part) -> bool:
         return part in self.parts
 
+    @property
+    def local_models(self) -> tuple[ModelSettings, ...]:
+        """The models whose metrics are in the stack's Region: the ones it alarms on (``region`` per model)."""
+        return tuple(m for m in self.models if m.region in (None, self.region))
+
     surfaces: SurfaceSettings = field(default_factory=SurfaceSettings)
     """Bedrock's surfaces beyond the models (agents, AgentCore, knowledge bases, batch, bedrock-mantle,
     guardrails in depth), each opt-in."""
     prices: tuple[ModelPrices, ...] = ()
     """Standard prices by foundation model, for models without their own (already applied to ``models``)."""
+    estate: EstateSettings = field(default_factory=EstateSettings)
+    """The stack's role in an estate of accounts and Regions (``llm_monitor.config.estate``)."""
+    account_id: str | None = None
+    """The one account ``aws:allowedAccountIds`` pins (required for the source and monitoring roles)."""
 
     def with_profiles(self, resolved: Mapping[str, tuple[str, str]]) -> Settings:
         """These settings once application inference profiles are looked up: ``resolved`` maps a
@@ -118,12 +129,22 @@ def parse_settings(raw: dict[str, Any], *, project: str | None = None, stack: st
     problems += _duplicates(_decode(raw.get(prefix + "models")))
     problems += price_problems(values.get("prices", []), NAMESPACE)
     problems += tag_problems(values.get("tags", {}), NAMESPACE)
-    problems += _scope_problems(values, switch_given=prefix + "accountWideOnly" in raw)
+    problems += _scope_problems(
+        values, switch_given=prefix + "accountWideOnly" in raw, estate_given=prefix + "estate" in raw
+    )
     problems += part_problems(values, NAMESPACE)
     if "logs" in values:
         problems += log_group_name_problems(values["logs"], project, stack, NAMESPACE)
     problems += _alarm_problems(values, parsed_alarms=prefix + "alarms" not in raw or "alarms" in values)
     region = _decode(raw.get(REGION_KEY))
+    if "estate" in values:
+        problems += estate_problems(
+            values["estate"],
+            raw.get(ACCOUNTS_KEY),
+            region if isinstance(region, str) else None,
+            _decode(raw.get(prefix + "models")),
+            NAMESPACE,
+        )
     if not isinstance(region, str) or not REGION_PATTERN.fullmatch(region):
         problems.append(
             Problem(
@@ -137,7 +158,14 @@ def parse_settings(raw: dict[str, Any], *, project: str | None = None, stack: st
     if "parts" in values:
         values["parts"] = tuple(values["parts"])
     prices = tuple(values.pop("prices", ()))
-    return Settings(region=region, models=with_prices(values.pop("models"), prices), prices=prices, **values)
+    pinned = pinned_accounts(raw.get(ACCOUNTS_KEY)) or []
+    return Settings(
+        region=region,
+        models=with_prices(values.pop("models"), prices),
+        prices=prices,
+        account_id=pinned[0] if len(pinned) == 1 else None,
+        **values,
+    )
 
 
 def _decode(value: Any) -> Any:
@@ -247,14 +275,19 @@ def _alarm_problems(values: dict[str, Any], *, parsed_alarms: bool) -> list[Prob
     return alarm_problems(values.get("alarms", AlarmSettings()), values["models"], NAMESPACE)
 
 
-def _scope_problems(values: dict[str, Any], *, switch_given: bool) -> list[Problem]:
-    """An empty model list is a mistake unless the stack says it is account-wide only.
+def _scope_problems(values: dict[str, Any], *, switch_given: bool, estate_given: bool = False) -> list[Problem]:
+    """An empty model list is a mistake unless the stack says it is account-wide only (or is a
+    monitoring stack, whose models are its sources').
 
-    Not judged while ``models`` or the switch itself is invalid (that is reported already).
+    Not judged while ``models``, the switch or the estate role is invalid (that is reported already).
     """
     if "models" not in values or (switch_given and "account_wide_only" not in values):
         return []
+    if estate_given and "estate" not in values:
+        return []
     models, wide = values["models"], values.get("account_wide_only", False)
+    if "estate" in values and values["estate"].role == "monitoring":
+        return []  # its models come from its sources (llm_monitor.config.estate)
     dashboard = values.get("dashboard", DashboardSettings())
     switch = f"{NAMESPACE}:accountWideOnly"
     if not models and not wide:

@@ -112,13 +112,16 @@ def _per_minute(metric: Metric, model: ModelSettings, id: str, label: str, colou
 
 def model_section(model: ModelSettings, settings: Settings, extras: Extras) -> Section:
     """Every widget for one model."""
-    region, period = settings.region, settings.dashboard.period_seconds
+    region, period = model.region or settings.region, settings.dashboard.period_seconds
 
     def notes(graph_key: str) -> list[dict[str, Any]]:
         return extras.annotations.get((model.name, graph_key), [])
 
     named = f"Name `{model.name}`, " if model.label else ""
-    header = text(f"## {model.display}\n{named}`ModelId` = `{model.id}`{quota_header(model)}. {_price_summary(model)}")
+    elsewhere = f" Metrics in {region}; alarmed on by that Region's stack." if region != settings.region else ""
+    header = text(
+        f"## {model.display}\n{named}`ModelId` = `{model.id}`{quota_header(model)}. {_price_summary(model)}{elsewhere}"
+    )
 
     tiles = [
         model_metric(cat.INVOCATIONS, model, label="Invocations"),

@@ -110,13 +110,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     preview.add_argument(
         "--program",
+        "--project",
         type=Path,
         default=Path("."),
         metavar="DIR",
         help="the Pulumi project to preview: the directory of its Pulumi.yaml, program and stack files "
         "(default: the current directory; this project's own, or a program of yours that uses BedrockMonitoring)",
     )
-    preview.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
+    preview.add_argument("--stack", help="stack name: reads Pulumi.<stack>.yaml (required unless --estate)")
+    preview.add_argument(
+        "--estate",
+        action="store_true",
+        help="preview every Pulumi.<stack>.yaml of the project in dependency order, as one estate of accounts and "
+        "Regions; one folder per stack and an estate summary.md",
+    )
+    # The estate preview's: what each stack a StackReference reads exports (JSON: stack name -> outputs).
+    preview.add_argument("--stack-outputs", type=Path, help=argparse.SUPPRESS)
     preview.add_argument("--out", required=True, type=Path, help="directory to write the preview to")
     preview.add_argument("--stack-file", type=Path, help="use this stack file instead of Pulumi.<stack>.yaml")
     preview.add_argument(
@@ -223,6 +232,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command != "preview":
         return alarm_tests.run(args)
+    if args.estate or args.stack is None:
+        from llm_monitor.preview import estate
+
+        return estate.main(args)
     error = None
     with Progress() as progress:
         run = _Run(args, progress)
@@ -247,7 +260,7 @@ def _preview(run: _Run) -> str:
     config = stackconfig.load(args.program, args.stack, args.stack_file, reads=PROGRAM_KEYS)
     run.secrets = config.secrets
     progress.step(f"running the program for stack {args.stack} under Pulumi's mock runtime")
-    result = runner.run(args.program, config)
+    result = runner.run(args.program, config, _stack_outputs(args.stack_outputs))
     if result.error:
         raise CliError(result.error)
     # What the program's BedrockMonitoring components were built from (a program of yours may build several).
@@ -284,6 +297,16 @@ def _preview(run: _Run) -> str:
     if args.picture_dir:
         publish(drawn, args.out, args.picture_dir, args.stack)
     return config.secrets.scrub(report.terminal(summary, str(args.out)))
+
+
+def _stack_outputs(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CliError(f"cannot read --stack-outputs {path}: {exc}") from None
+    return found if isinstance(found, dict) else {}
 
 
 def notes(result: runner.RunResult, config: stackconfig.StackConfig) -> list[str]:

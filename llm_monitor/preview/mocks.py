@@ -12,7 +12,7 @@ Data sources the preview cannot really read answer with stand-ins, the same on e
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pulumi
@@ -44,8 +44,14 @@ def _profile_id(seed: str) -> str:
 class AwsMocks(pulumi.runtime.Mocks):
     """Answers resource registrations and invokes with the attributes the program reads."""
 
-    def __init__(self, region: str) -> None:
+    def __init__(
+        self, region: str, account: str = MOCK_ACCOUNT, stack_outputs: Mapping[str, Mapping[str, Any]] | None = None
+    ) -> None:
         self.region = region
+        self.account = account
+        """The stack's account: its ``aws:allowedAccountIds``, else ``MOCK_ACCOUNT``."""
+        self.stack_outputs = dict(stack_outputs or {})
+        """Outputs of the stacks a ``pulumi.StackReference`` may read, by stack name (the estate preview's)."""
 
     def _state(self, typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         r = self.region
@@ -54,46 +60,63 @@ class AwsMocks(pulumi.runtime.Mocks):
                 inputs["dashboardName"],
                 {
                     "dashboardArn": arn(
-                        r, "cloudwatch", MOCK_ACCOUNT, f"dashboard/{inputs['dashboardName']}", regional=False
+                        r, "cloudwatch", self.account, f"dashboard/{inputs['dashboardName']}", regional=False
                     )
                 },
             ),
             rt.LOG_GROUP: lambda: (
                 inputs.get("name", name),
-                {"arn": arn(r, "logs", MOCK_ACCOUNT, f"log-group:{inputs.get('name', name)}")},
+                {"arn": arn(r, "logs", self.account, f"log-group:{inputs.get('name', name)}")},
             ),
             rt.METRIC_ALARM: lambda: (
                 inputs.get("name", name),
-                {"arn": arn(r, "cloudwatch", MOCK_ACCOUNT, f"alarm:{inputs.get('name', name)}")},
+                {"arn": arn(r, "cloudwatch", self.account, f"alarm:{inputs.get('name', name)}")},
             ),
             rt.COMPOSITE_ALARM: lambda: (
                 inputs.get("alarmName", name),
-                {"arn": arn(r, "cloudwatch", MOCK_ACCOUNT, f"alarm:{inputs.get('alarmName', name)}")},
+                {"arn": arn(r, "cloudwatch", self.account, f"alarm:{inputs.get('alarmName', name)}")},
             ),
             rt.KMS_KEY: lambda: (
                 _uuid(name),
-                {"arn": arn(r, "kms", MOCK_ACCOUNT, f"key/{_uuid(name)}"), "keyId": _uuid(name)},
+                {"arn": arn(r, "kms", self.account, f"key/{_uuid(name)}"), "keyId": _uuid(name)},
             ),
             rt.KMS_ALIAS: lambda: (
                 inputs.get("name", name),
-                {"arn": arn(r, "kms", MOCK_ACCOUNT, inputs.get("name", f"alias/{name}"))},
+                {"arn": arn(r, "kms", self.account, inputs.get("name", f"alias/{name}"))},
             ),
             rt.TOPIC: lambda: (
-                arn(r, "sns", MOCK_ACCOUNT, inputs.get("name", name)),
-                {"arn": arn(r, "sns", MOCK_ACCOUNT, inputs.get("name", name))},
+                arn(r, "sns", self.account, inputs.get("name", name)),
+                {"arn": arn(r, "sns", self.account, inputs.get("name", name))},
             ),
             rt.ROLE: lambda: (
                 inputs.get("name", name),
-                {"arn": arn(r, "iam", MOCK_ACCOUNT, f"role/{inputs.get('name', name)}", regional=False)},
+                {"arn": arn(r, "iam", self.account, f"role/{inputs.get('name', name)}", regional=False)},
+            ),
+            rt.OAM_SINK: lambda: (
+                arn(r, "oam", self.account, f"sink/{_uuid(name)}"),
+                {"arn": arn(r, "oam", self.account, f"sink/{_uuid(name)}"), "sinkId": _uuid(name)},
+            ),
+            rt.OAM_LINK: lambda: (
+                arn(r, "oam", self.account, f"link/{_uuid(name)}"),
+                {"arn": arn(r, "oam", self.account, f"link/{_uuid(name)}"), "linkId": _uuid(name)},
+            ),
+            rt.STACK_REFERENCE: lambda: (
+                inputs["name"],
+                {"outputs": self._outputs_of(inputs["name"]), "secretOutputNames": []},
             ),
             rt.INFERENCE_PROFILE: lambda: (
                 _profile_id(name),
-                {"arn": arn(r, "bedrock", MOCK_ACCOUNT, f"application-inference-profile/{_profile_id(name)}")},
+                {"arn": arn(r, "bedrock", self.account, f"application-inference-profile/{_profile_id(name)}")},
             ),
         }
         if typ in factories:
             return factories[typ]()
-        return f"{name}-id", {"arn": arn(r, typ.split(":")[1].split("/")[0], MOCK_ACCOUNT, name)}
+        return f"{name}-id", {"arn": arn(r, typ.split(":")[1].split("/")[0], self.account, name)}
+
+    def _outputs_of(self, reference: str) -> dict[str, Any]:
+        """A referenced stack's outputs: by the reference as written, or its last part (``org/project/stack``)."""
+        found = self.stack_outputs.get(reference, self.stack_outputs.get(reference.rsplit("/", 1)[-1], {}))
+        return dict(found)
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         id_, extra = self._state(args.typ, args.name, args.inputs)
@@ -106,10 +129,10 @@ class AwsMocks(pulumi.runtime.Mocks):
     def _invoke(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {
-                "accountId": MOCK_ACCOUNT,
-                "arn": f"arn:{partition(self.region)}:iam::{MOCK_ACCOUNT}:user/preview",
+                "accountId": self.account,
+                "arn": f"arn:{partition(self.region)}:iam::{self.account}:user/preview",
                 "userId": "AIDAPREVIEW",
-                "id": MOCK_ACCOUNT,
+                "id": self.account,
             }
         if args.token == "aws:servicequotas/getServiceQuota:getServiceQuota":
             code = args.args.get("quotaCode")
@@ -125,7 +148,7 @@ class AwsMocks(pulumi.runtime.Mocks):
         return {
             "inferenceProfileId": profile_id,
             "inferenceProfileArn": arn(
-                self.region, "bedrock", MOCK_ACCOUNT, f"application-inference-profile/{profile_id}"
+                self.region, "bedrock", self.account, f"application-inference-profile/{profile_id}"
             ),
             "inferenceProfileName": f"preview-{profile_id}",
             "models": [{"modelArn": f"arn:{part}:bedrock:{region}::foundation-model/{model}"} for region in regions],

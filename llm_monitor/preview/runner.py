@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import runpy
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,8 +27,9 @@ from pulumi.runtime.mocks import MockMonitor
 
 from llm_monitor.components import monitoring
 from llm_monitor.config import Settings
+from llm_monitor.config.estate import ACCOUNTS_KEY, pinned_accounts
 from llm_monitor.config.models import ModelSettings
-from llm_monitor.preview.mocks import AwsMocks
+from llm_monitor.preview.mocks import MOCK_ACCOUNT, AwsMocks
 from llm_monitor.preview.secrets import REDACTED, Secrets
 from llm_monitor.preview.stackconfig import StackConfig, StackConfigError, read_yaml
 
@@ -136,16 +139,22 @@ def program_file(project_dir: Path) -> Path:
     return path
 
 
-def run(project_dir: Path, config: StackConfig) -> RunResult:
+def run(
+    project_dir: Path, config: StackConfig, stack_outputs: Mapping[str, Mapping[str, Any]] | None = None
+) -> RunResult:
     """Run the program once in this process (call it in a fresh process: the SDK keeps global state).
 
     As the language host does: in the project folder, with the program's folder first on ``sys.path``.
+    The mocked account is the stack's ``aws:allowedAccountIds`` (when it names one); ``stack_outputs``:
+    what each stack a ``pulumi.StackReference`` reads exports (the estate preview's earlier stacks).
     """
     main = program_file(project_dir).resolve()
     # A fresh loop: the SDK needs a current one (and Python 3.14 no longer creates it implicitly).
     asyncio.set_event_loop(asyncio.new_event_loop())
     region = str(config.values.get("aws:region") or "us-east-1")
-    monitor = RecordingMonitor(AwsMocks(region), config.secrets)
+    pinned = pinned_accounts(config.values.get(ACCOUNTS_KEY))
+    account = pinned[0] if pinned and len(pinned) == 1 else MOCK_ACCOUNT
+    monitor = RecordingMonitor(AwsMocks(region, account, stack_outputs), config.secrets)
     pulumi.runtime.set_mocks(monitor.mocks, project=config.project, stack=config.stack, preview=False, monitor=monitor)
     pulumi.runtime.set_all_config(config.as_pulumi_strings(), list(config.secret_keys))
     result = RunResult()
@@ -179,4 +188,10 @@ def run(project_dir: Path, config: StackConfig) -> RunResult:
         result.error = config.secrets.explain(str(exc))
     # The SDK registers from worker threads; sort so the same program always gives the same file.
     result.resources = sorted(monitor.registrations, key=lambda r: r.urn)
+    # The engine refuses a second resource with the same URN; the SDK's mock monitor does not check.
+    twice = sorted({a.urn for a, b in itertools.pairwise(result.resources) if a.urn == b.urn})
+    if twice and result.error is None:
+        result.error = (
+            f"the program registers {len(twice)} URNs twice, which `pulumi up` refuses: {', '.join(twice[:5])}"
+        )
     return result
