@@ -32,8 +32,10 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from llm_monitor.config.models import ModelSettings
@@ -192,11 +194,18 @@ class Estimate:
 
     def total(self, model: str | None = ALL_MODELS, category: str | None = None) -> float:
         """Sum of lines: of every model (default), one model, or the shared ones (None); optionally of one category."""
-        return sum(
-            line.monthly
-            for line in self.lines
-            if (model == ALL_MODELS or line.model == model) and (category is None or line.category == category)
-        )
+        return self._totals.get((model, category), 0.0)
+
+    @cached_property
+    def _totals(self) -> dict[tuple[str | None, str | None], float]:
+        """Every (model or ALL_MODELS or None, category or None) sum, in one pass over the lines: the
+        report asks for one per model and category, which summing the lines each time made quadratic."""
+        totals: dict[tuple[str | None, str | None], float] = defaultdict(float)
+        for line in self.lines:
+            for model in (line.model, ALL_MODELS):
+                for category in (line.category, None):
+                    totals[model, category] += line.monthly
+        return dict(totals)
 
     @property
     def shared_share(self) -> float:
@@ -239,9 +248,15 @@ class Estimate:
 
 
 def model_of(name: str, models: Iterable[str]) -> str | None:
-    """The model whose name is a ``-``-delimited segment of ``name`` (the longest if several are)."""
-    matches = [m for m in models if re.search(rf"(^|-){re.escape(m)}(-|$)", name)]
-    return max(matches, key=len) if matches else None
+    """The model whose name is a ``-``-delimited segment of ``name`` (the longest if several are).
+
+    Looks up each run of whole segments of ``name`` in the set of names, so the work grows with
+    the length of ``name``, not with the number of models (pass a set to avoid building one).
+    """
+    known = models if isinstance(models, frozenset | set) else frozenset(models)
+    parts = name.split("-")
+    runs = ("-".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1))
+    return max((run for run in runs if run in known), key=len, default=None)
 
 
 def window_days(start: str) -> float:
@@ -331,13 +346,14 @@ def estimate(
     """Price every billable resource in ``resources`` (the entries of ``resources.json``)."""
     a = assumptions
     names = [m.name for m in models]
+    known = frozenset(names)
     lines: list[Line] = []
     filters: list[tuple[dict[str, Any], str | None]] = []
     retention: dict[str, float] = {}
     notes: list[str] = []
     dashboards: list[dict[str, Any]] = []
     for r in resources:
-        model, inputs = model_of(r["name"], names), r["inputs"]
+        model, inputs = model_of(r["name"], known), r["inputs"]
         if r["type"] == METRIC_ALARM:
             lines.append(_metric_alarm(r, model, prices))
         elif r["type"] == COMPOSITE_ALARM:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import runpy
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,6 +138,22 @@ def program_file(project_dir: Path) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def _few_collections() -> Iterator[None]:
+    """Python's cyclic garbage collector during the run: the objects alive before it (modules,
+    the SDK) frozen out of its sweeps, and a first generation 50x larger. A run makes hundreds of
+    thousands of long-lived objects (resources, outputs, futures); at the default threshold each
+    full sweep walks all of them, so collections grew faster than the work (benchmarks/scale.py)."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, threshold[1], threshold[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
 def run(project_dir: Path, config: StackConfig) -> RunResult:
     """Run the program once in this process (call it in a fresh process: the SDK keeps global state).
 
@@ -172,7 +190,8 @@ def run(project_dir: Path, config: StackConfig) -> RunResult:
         return resolve()
 
     try:
-        program()
+        with _few_collections():
+            program()
     except pulumi.RunError as exc:
         # What `pulumi up` prints without a traceback; what was registered until then is kept
         # so that tests can prove an invalid config registers nothing.
