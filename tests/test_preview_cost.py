@@ -316,7 +316,7 @@ def test_flags_change_the_assumptions(tmp_path: Path) -> None:
     haiku = next(m for m in fixture_config("dev")["llm-monitor:models"] if m["name"] == "claude-haiku")
     expected = 1000 * DAYS * (2000 * haiku["inputTokenPrice"] + 100 * haiku["outputTokenPrice"]) / 1000
     assert report["bedrock"] == [{"model": "claude-haiku", "monthly": pytest.approx(expected)}]
-    assert "3 distinct values each (tenants)" in " ".join(report["assumptions"])
+    assert "3 distinct values of any other (tenants)" in " ".join(report["assumptions"])
 
 
 @pytest.mark.parametrize(

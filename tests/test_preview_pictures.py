@@ -29,6 +29,9 @@ def expected_kind(widget: dict[str, Any]) -> str:
 def expected_legend(props: dict[str, Any]) -> list[str]:
     """Visible series: their label, else an expression's id or the metric's name ("." repeats the previous)."""
     legend, previous_name = [], ""
+    if "insightRule" in props:  # a Contributor Insights widget: its rule and how many contributors
+        rule = props["insightRule"]
+        return [f"{rule['ruleName']} (top {rule['maxContributorCount']} by {rule['orderBy'].lower()})"]
     for entry in props.get("metrics", []):
         if isinstance(entry[0], dict):
             options, fallback = entry[0], entry[0]["id"]

@@ -173,6 +173,15 @@ class LogInsights(pulumi.ComponentResource):
                 log_group_name=log_groups[f.group].name,
                 opts=pulumi.ResourceOptions(parent=self),
             )
+        for rule in spec.contributors:
+            group = log_groups[rule.group]
+            aws.cloudwatch.ContributorInsightRule(
+                f"{name}-contributors-{rule.key}",
+                rule_name=rule.name,
+                rule_definition=group.name.apply(rule.definition),
+                rule_state="ENABLED",
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[group]),
+            )
         for q in spec.queries:
             aws.cloudwatch.QueryDefinition(
                 f"{name}-query-{q.key}",

@@ -37,6 +37,7 @@ from llm_monitor.dashboard.widgets import (
     metric_entry,
     search,
     text,
+    top_contributors,
 )
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "paginate",
     "search",
     "text",
+    "top_contributors",
 ]
 
 

@@ -136,7 +136,15 @@ def _parser() -> argparse.ArgumentParser:
         "--tenants",
         type=_positive_int,
         default=defaults.tenants,
-        help="distinct values of each metric-filter dimension other than the model's (default %(default)s)",
+        help="distinct values of each metric-filter dimension other than the model's and the application's "
+        "(default %(default)s)",
+    )
+    estimate.add_argument(
+        "--applications",
+        type=_positive_int,
+        default=defaults.applications,
+        help="distinct values of the Application dimension: applications writing the application log "
+        "(default %(default)s)",
     )
     estimate.add_argument(
         "--dimension-values",
@@ -192,6 +200,7 @@ def _assumptions(args: argparse.Namespace, models: list[str]) -> cost.Assumption
         raise CliError(f"--traffic names {', '.join(unknown)}, not a model of this stack ({', '.join(models)})")
     return cost.Assumptions(
         tenants=args.tenants,
+        applications=args.applications,
         dimension_values=dict(args.dimension_values),
         log_gb_per_month=volumes.pop("*", cost.Assumptions().log_gb_per_month),
         log_gb_by_group=volumes,

@@ -38,10 +38,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from llm_monitor.catalogue import APPLICATION as APPLICATION_DIMENSION
 from llm_monitor.config.models import ModelSettings
 from llm_monitor.preview.prices import PriceTable
 from llm_monitor.resource_types import (
     COMPOSITE_ALARM,
+    CONTRIBUTOR_RULE,
     DASHBOARD,
     DATA_PROTECTION,
     KMS_KEY,
@@ -61,6 +63,7 @@ LOG_INGESTION = "Log ingestion"
 LOG_STORAGE = "Log storage"
 LOG_DATA_PROTECTION = "Log data protection"
 LOGS_INSIGHTS = "Logs Insights (dashboard log widgets)"
+CONTRIBUTOR_INSIGHTS = "Contributor Insights rules"
 KMS_KEYS = "KMS keys"
 FREE_TIER = "Free tier"
 CATEGORIES = (
@@ -75,12 +78,15 @@ CATEGORIES = (
     LOG_STORAGE,
     LOG_DATA_PROTECTION,
     LOGS_INSIGHTS,
+    CONTRIBUTOR_INSIGHTS,
     KMS_KEYS,
 )
 ALARM_CATEGORIES = CATEGORIES[:5]
 
 #: ``Estimate.total``'s "every model and the shared lines" (no model name can be ``*``).
 ALL_MODELS = "*"
+#: The key of the expected totals among the categories' (no category has this name).
+EXPECTED = "(expected)"
 #: The console's default time range, for a dashboard whose body sets no ``start``.
 DEFAULT_WINDOW = "-PT3H"
 _DURATION = re.compile(r"^-P(?:(\d+)([DWM]))?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
@@ -104,9 +110,14 @@ class Assumptions:
     """What the estimate cannot know from the program: volumes and usage."""
 
     tenants: int = 10
-    """Distinct values of every metric-filter dimension other than the model's."""
+    """Distinct values of every metric-filter dimension other than the model's and the application's."""
+    applications: int = 10
+    """Distinct values of the ``Application`` dimension (applications writing the application log)."""
     dimension_values: Mapping[str, int] = field(default_factory=dict)
-    """Distinct values of a named dimension, overriding ``tenants``."""
+    """Distinct values of a named dimension, overriding ``tenants`` and ``applications``."""
+    events_per_gb: float = 500_000
+    """Log events in a GB of log data (records of about 2 KB), for Contributor Insights' matched
+    events when no ``traffic`` says how many calls there are."""
     log_gb_per_month: float = 1.0
     """GB ingested per month into each log group..."""
     log_gb_by_group: Mapping[str, float] = field(default_factory=dict)
@@ -120,6 +131,18 @@ class Assumptions:
 
     def log_gb(self, group: str) -> float:
         return self.log_gb_by_group.get(group, self.log_gb_per_month)
+
+    def values_of(self, dimension: str) -> int:
+        """Distinct values of a metric-filter dimension other than the model's."""
+        default = self.applications if dimension == APPLICATION_DIMENSION else self.tenants
+        return self.dimension_values.get(dimension, default)
+
+    def requests_per_hour(self, models: Sequence[str]) -> float | None:
+        """Calls an hour to these models by ``traffic``; None: no traffic given for one of them."""
+        rates = [self.traffic_of(m) for m in models]
+        if not rates or any(t is None for t in rates):
+            return None
+        return sum(t.requests_per_day for t in rates if t is not None) / 24
 
     def traffic_of(self, model: str) -> Traffic | None:
         return self.traffic.get(model, self.traffic.get("*"))
@@ -135,9 +158,12 @@ class Assumptions:
             f"Log volume: {self.log_gb_per_month:g} GB ingested per month into each log group{per_group}.",
             "Stored log data: steady state for each group's retention, no compression credit"
             f"; groups without retention: {self.unexpiring_log_months:g} months of data.",
-            f"Metric-filter dimensions: {self.tenants} distinct values each (tenants){named}; "
-            "a model dimension has one value per model, billed to that model. Every combination is counted "
-            "as if it had traffic every hour (an upper bound).",
+            f"Metric-filter dimensions: {self.applications} applications, {self.tenants} distinct values of any other "
+            f"(tenants){named}; a model dimension has one value per model, billed to that model. Worst case: every "
+            "combination reports every hour. Expected (with --traffic): a series is billed for the hours in which "
+            "it gets a call, the calls spread evenly over its combinations (error series counted like calls).",
+            f"Contributor Insights: matched events are the calls --traffic gives, else {self.events_per_gb:,.0f} "
+            "log events per GB of the rule's log group.",
             f"Dashboards: each is loaded {self.dashboard_loads_per_day:g} times a day, and every load runs each "
             "log widget's query over the dashboard's default time range.",
             "Free tier: per account and shared with everything else in it, so the total is shown without it; "
@@ -167,10 +193,16 @@ class Line:
     quantity: float
     unit: str
     unit_price: float
+    expected: float | None = None
+    """Quantity expected from the traffic, when less than the worst case ``quantity``."""
 
     @property
     def monthly(self) -> float:
         return self.quantity * self.unit_price
+
+    @property
+    def expected_monthly(self) -> float:
+        return (self.quantity if self.expected is None else self.expected) * self.unit_price
 
 
 @dataclass(frozen=True)
@@ -191,20 +223,27 @@ class Estimate:
     bedrock: tuple[BedrockSpend, ...]
     notes: tuple[str, ...]
     """Things the estimate could not price, in words."""
+    per_tenant: float = 0.0
+    """What one more tenant adds (expected): the custom metrics with a tenant-counted dimension."""
 
     def total(self, model: str | None = ALL_MODELS, category: str | None = None) -> float:
         """Sum of lines: of every model (default), one model, or the shared ones (None); optionally of one category."""
         return self._totals.get((model, category), 0.0)
 
+    def expected(self, model: str | None = ALL_MODELS) -> float:
+        """``total`` with the quantities expected from the traffic (the worst case where none is given)."""
+        return self._totals.get((model, EXPECTED), 0.0)
+
     @cached_property
     def _totals(self) -> dict[tuple[str | None, str | None], float]:
-        """Every (model or ALL_MODELS or None, category or None) sum, in one pass over the lines: the
-        report asks for one per model and category, which summing the lines each time made quadratic."""
+        """Every (model or ALL_MODELS or None, category or None or EXPECTED) sum, in one pass over the
+        lines: the report asks for one per model and category, which summing each time made quadratic."""
         totals: dict[tuple[str | None, str | None], float] = defaultdict(float)
         for line in self.lines:
             for model in (line.model, ALL_MODELS):
                 for category in (line.category, None):
                     totals[model, category] += line.monthly
+                totals[model, EXPECTED] += line.expected_monthly
         return dict(totals)
 
     @property
@@ -300,9 +339,11 @@ def _is_model_dimension(name: str, field_ref: str) -> bool:
 
 def _metric_filters(
     filters: Sequence[tuple[dict[str, Any], str | None]], models: Sequence[str], a: Assumptions, prices: PriceTable
-) -> list[Line]:
+) -> tuple[list[Line], float]:
+    """The custom metrics' lines, and what one more tenant adds to them (expected)."""
     seen: set[tuple[Any, ...]] = set()
-    lines = []
+    lines: list[Line] = []
+    per_tenant = 0.0
     for r, model in filters:
         transformations = r["inputs"].get("metricTransformation") or []
         for t in transformations if isinstance(transformations, list) else [transformations]:
@@ -315,13 +356,54 @@ def _metric_filters(
             # A stack-wide filter with a model dimension publishes each model's own series: bill them to it.
             owners: list[str | None] = list(models) if by_model and model is None and models else [model]
             counts = {
-                dim: 1 if _is_model_dimension(dim, ref) else a.dimension_values.get(dim, a.tenants)
-                for dim, ref in sorted(dimensions.items())
+                dim: 1 if _is_model_dimension(dim, ref) else a.values_of(dim) for dim, ref in sorted(dimensions.items())
             }
             combos = math.prod(counts.values())
             by = " × ".join(f"{dim} {n}" for dim, n in counts.items())
             item = f"{t.get('namespace')}/{t.get('name')}" + (f" ({by})" if by else "")
-            lines += [Line(CUSTOM_METRICS, item, owner, combos, "metric", prices.custom_metric) for owner in owners]
+            for owner in owners:
+                share = _active_share(a.requests_per_hour([owner] if owner else models), combos)
+                expected = combos * share if share is not None else None
+                lines.append(Line(CUSTOM_METRICS, item, owner, combos, "metric", prices.custom_metric, expected))
+                # One more tenant: one more value of each tenant-counted dimension.
+                tenant_dims = [d for d in counts if d != APPLICATION_DIMENSION and d not in a.dimension_values]
+                tenant_dims = [d for d in tenant_dims if not _is_model_dimension(d, dimensions[d])]
+                if tenant_dims:
+                    per_tenant += (combos / a.tenants) * len(tenant_dims) * prices.custom_metric * (share or 1.0)
+    return lines, per_tenant
+
+
+def _active_share(requests_per_hour: float | None, combos: int) -> float | None:
+    """Share of the hours in which a series with ``combos`` siblings gets at least one call, the
+    calls arriving at random (Poisson); None: no traffic given, so every hour (the worst case)."""
+    if requests_per_hour is None:
+        return None
+    return 1 - math.exp(-requests_per_hour / combos)
+
+
+def _contributor_rules(
+    rules: Sequence[dict[str, Any]], models: Sequence[str], a: Assumptions, prices: PriceTable
+) -> list[Line]:
+    """Each rule's monthly fee and the log events it matches (every call, or the group's volume)."""
+    lines = []
+    requests = a.requests_per_hour(models)
+    for r in rules:
+        name = str(r["inputs"].get("ruleName") or r["name"])
+        groups = json.loads(r["inputs"]["ruleDefinition"]).get("LogGroupNames", [])
+        events = requests * prices.hours_per_month if requests is not None else None
+        if events is None:
+            events = sum(a.log_gb(g) * a.events_per_gb for g in groups)
+        lines += [
+            Line(CONTRIBUTOR_INSIGHTS, name, None, 1, "rule", prices.contributor_insights_rule),
+            Line(
+                CONTRIBUTOR_INSIGHTS,
+                f"{name}: matched log events",
+                None,
+                events / 1e6,
+                "million events",
+                prices.contributor_insights_events_per_million,
+            ),
+        ]
     return lines
 
 
@@ -352,6 +434,7 @@ def estimate(
     retention: dict[str, float] = {}
     notes: list[str] = []
     dashboards: list[dict[str, Any]] = []
+    rules: list[dict[str, Any]] = []
     for r in resources:
         model, inputs = model_of(r["name"], known), r["inputs"]
         if r["type"] == METRIC_ALARM:
@@ -365,6 +448,8 @@ def estimate(
             lines.append(Line(DASHBOARDS, name, None, 1, "dashboard", prices.dashboard))
         elif r["type"] == METRIC_FILTER:
             filters.append((r, model))
+        elif r["type"] == CONTRIBUTOR_RULE:
+            rules.append(r)
         elif r["type"] == LOG_GROUP:
             group = str(inputs.get("name") or r["name"])
             gb = a.log_gb(group)
@@ -382,7 +467,8 @@ def estimate(
             lines.append(Line(LOG_DATA_PROTECTION, group, model, gb, "GB scanned", prices.log_data_protection))
         elif r["type"] == KMS_KEY:
             lines.append(Line(KMS_KEYS, r["name"], model, 1, "key", prices.kms_key))
-    lines += _metric_filters(filters, names, a, prices)
+    metric_lines, per_tenant = _metric_filters(filters, names, a, prices)
+    lines += metric_lines + _contributor_rules(rules, names, a, prices)
     loads = a.dashboard_loads_per_day * prices.days_per_month
     for r in dashboards:
         body = json.loads(r["inputs"]["dashboardBody"])
@@ -404,6 +490,7 @@ def estimate(
         free_tier=tuple(free_tier),
         bedrock=tuple(_bedrock(models, a, prices)),
         notes=tuple(notes),
+        per_tenant=per_tenant,
     )
 
 

@@ -160,6 +160,15 @@ def series_of(props: dict[str, Any]) -> list[Series]:
     return result
 
 
+def contributors_of(props: dict[str, Any]) -> list[Series]:
+    """A Contributor Insights widget's one legend entry: which rule's top contributors it shows."""
+    rule = props.get("insightRule")
+    if not isinstance(rule, dict):
+        return []
+    top = f"top {rule.get('maxContributorCount', '?')} by {str(rule.get('orderBy', '?')).lower()}"
+    return [Series(f"{rule.get('ruleName', '?')} ({top})", PALETTE[0])]
+
+
 def thresholds_of(props: dict[str, Any]) -> list[Threshold]:
     """Horizontal annotations; a band (a pair of annotations) gives two lines."""
     result = []
@@ -185,7 +194,7 @@ def content_of(widget: dict[str, Any]) -> Content:
     kind = kind_of(widget)
     content = Content(kind, str(props.get("title", "")))
     if widget["type"] == "metric":
-        content.series = series_of(props)
+        content.series = series_of(props) or contributors_of(props)
         content.thresholds = thresholds_of(props)
         if not content.series:
             content.problems.append("no visible series")
