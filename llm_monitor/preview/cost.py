@@ -361,15 +361,17 @@ def _metric_filters(
             combos = math.prod(counts.values())
             by = " × ".join(f"{dim} {n}" for dim, n in counts.items())
             item = f"{t.get('namespace')}/{t.get('name')}" + (f" ({by})" if by else "")
+            # Dimensions counted by --tenants: one more tenant is one more value of each.
+            by_tenant = [
+                dim
+                for dim, ref in dimensions.items()
+                if not _is_model_dimension(dim, ref) and dim != APPLICATION_DIMENSION and dim not in a.dimension_values
+            ]
             for owner in owners:
                 share = _active_share(a.requests_per_hour([owner] if owner else models), combos)
                 expected = combos * share if share is not None else None
                 lines.append(Line(CUSTOM_METRICS, item, owner, combos, "metric", prices.custom_metric, expected))
-                # One more tenant: one more value of each tenant-counted dimension.
-                tenant_dims = [d for d in counts if d != APPLICATION_DIMENSION and d not in a.dimension_values]
-                tenant_dims = [d for d in tenant_dims if not _is_model_dimension(d, dimensions[d])]
-                if tenant_dims:
-                    per_tenant += (combos / a.tenants) * len(tenant_dims) * prices.custom_metric * (share or 1.0)
+                per_tenant += len(by_tenant) * combos / a.tenants * prices.custom_metric * (share or 1.0)
     return lines, per_tenant
 
 
