@@ -139,19 +139,19 @@ def program_file(project_dir: Path) -> Path:
 
 
 @contextlib.contextmanager
-def _few_collections() -> Iterator[None]:
-    """Python's cyclic garbage collector during the run: the objects alive before it (modules,
-    the SDK) frozen out of its sweeps, and a first generation 50x larger. A run makes hundreds of
-    thousands of long-lived objects (resources, outputs, futures); at the default threshold each
-    full sweep walks all of them, so collections grew faster than the work (benchmarks/scale.py)."""
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(50_000, threshold[1], threshold[2])
+def _no_collections() -> Iterator[None]:
+    """No cyclic garbage collection during the run. A run makes millions of long-lived objects
+    (resources, outputs, futures) and little cyclic garbage: each sweep walked them all for next
+    to nothing. Measured at 1,000 and 2,000 models (benchmarks/scale.py): a quarter of the run's
+    processor time saved, peak memory 3-5 % higher. Reference counting still frees everything
+    that is not in a cycle; the collector resumes after the run."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 def run(project_dir: Path, config: StackConfig) -> RunResult:
@@ -190,7 +190,7 @@ def run(project_dir: Path, config: StackConfig) -> RunResult:
         return resolve()
 
     try:
-        with _few_collections():
+        with _no_collections():
             program()
     except pulumi.RunError as exc:
         # What `pulumi up` prints without a traceback; what was registered until then is kept
