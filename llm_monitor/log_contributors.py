@@ -16,6 +16,7 @@ limits (botocore ``cloudwatch`` model): RuleName 1-128 printable ASCII character
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -80,6 +81,16 @@ class ContributorRuleSpec:
         return body
 
 
+def rule_name(prefix: str, key: str) -> str:
+    """``<prefix>-<key>``; past RuleName's 128 characters, the prefix is shortened and a digest of
+    it keeps names of different stacks apart (the same prefix always gives the same name)."""
+    name = f"{prefix}-{key}"
+    if len(name) <= MAX_RULE_NAME:
+        return name
+    digest = hashlib.sha256(prefix.encode()).hexdigest()[:8]
+    return f"{prefix[: MAX_RULE_NAME - len(key) - len(digest) - 2]}-{digest}-{key}"
+
+
 def contributor_rules(logs: LogSettings, prefix: str) -> list[ContributorRuleSpec]:
     """Input tokens by tenant, when a tenant key is configured: one rule (the tokens are what a
     tenant costs; its calls are a saved query away), so that the stack's shared part stays within
@@ -91,7 +102,7 @@ def contributor_rules(logs: LogSettings, prefix: str) -> list[ContributorRuleSpe
     return [
         ContributorRuleSpec(
             "tenant-input-tokens",
-            f"{prefix}-tenant-input-tokens",
+            rule_name(prefix, "tenant-input-tokens"),
             INVOCATIONS,
             "Top tenants by input tokens",
             (tenant,),

@@ -683,3 +683,13 @@ def test_readme_example_lines_are_valid_json_with_the_required_fields() -> None:
     for line in lines:
         assert {"schemaVersion", "timestamp", "app", "modelId", "operation", "status", "latencyMs"} <= set(line)
     assert [line["status"] for line in lines] == ["success", "error"]
+
+
+def test_contributor_rule_names_fit_put_insight_rule_and_stay_apart() -> None:
+    from llm_monitor.log_contributors import MAX_RULE_NAME, rule_name
+
+    assert rule_name("llm-monitor-dev", "tenant-input-tokens") == "llm-monitor-dev-tenant-input-tokens"
+    long_a, long_b = rule_name("p" * 100 + "-" + "a" * 100, "k"), rule_name("p" * 100 + "-" + "b" * 100, "k")
+    assert len(long_a) == len(long_b) == MAX_RULE_NAME
+    assert long_a != long_b
+    assert long_a.endswith("-k")

@@ -12,9 +12,12 @@ Billing rules applied (prices and their sources are in ``prices.py``'s table):
 - Composite alarms, dashboards and customer-managed KMS keys: a flat monthly price each.
 - A metric filter creates one custom metric per combination of dimension values. A model
   dimension (``ModelId``) has one value per model: a stack-wide filter with one publishes each
-  configured model's own series, billed to that model; every other dimension (tenant, app) has
-  ``tenants`` values unless ``dimension_values`` names it. The figure is an upper bound: a
-  combination with no traffic in an hour is not billed for that hour.
+  configured model's own series, billed to that model; ``Application`` has ``applications``
+  values, every other dimension ``tenants``, unless ``dimension_values`` names it. ``monthly``
+  is the worst case (every combination every hour); ``expected_monthly``, with traffic, bills a
+  series for the share of hours in which it gets a call (a combination with no data in an hour
+  is not billed for that hour).
+- A Contributor Insights rule: a monthly fee, plus the log events it matches.
 - Each log group ingests ``log_gb_per_month`` (or its own figure); storage is the steady state
   for its retention; a data-protection policy is billed per GB its log group ingests.
 - Each dashboard log widget re-runs its query on every load of the dashboard and scans its log
@@ -174,6 +177,7 @@ class Estimate:
                     "unit": line.unit,
                     "unitPrice": line.unit_price,
                     "monthly": line.monthly,
+                    "expectedMonthly": line.expected_monthly,
                 }
                 for line in self.lines
             ],
@@ -181,6 +185,9 @@ class Estimate:
                 "byModel": {m: self.total(m) for m in self.models},
                 "shared": self.total(None),
                 "total": self.total(),
+                "expected": self.expected(),
+                "expectedByModel": {m: self.expected(m) for m in self.models},
+                "oneMoreTenant": self.per_tenant,
                 "freeTierCredit": self.free_tier_credit,
             },
             "bedrock": [{"model": s.model, "monthly": s.monthly} for s in self.bedrock],
