@@ -282,34 +282,15 @@ def _logged(name: str, dimension_sets: tuple[tuple[str, ...], ...], description:
     return Metric(INVOCATION_LOGS_NAMESPACE, name, "Count", dimension_sets, ("Sum",), description)
 
 
-LOGGED_INVOCATIONS = _logged(
-    "Invocations", (BY_MODEL, BY_TENANT), "Invocation-log records (one per logged call), by model and by tenant."
-)
-LOGGED_INPUT_TOKENS = _logged(
-    "InputTokens", (BY_MODEL, BY_TENANT), "input.inputTokenCount of invocation-log records, by model and by tenant."
-)
-LOGGED_OUTPUT_TOKENS = _logged(
-    "OutputTokens", (BY_MODEL, BY_TENANT), "output.outputTokenCount of invocation-log records, by model and by tenant."
-)
-LOGGED_CACHE_READ_INPUT_TOKENS = _logged(
-    "CacheReadInputTokens", (BY_MODEL,), "input.cacheReadInputTokenCount of invocation-log records, by model."
-)
-LOGGED_CACHE_WRITE_INPUT_TOKENS = _logged(
-    "CacheWriteInputTokens", (BY_MODEL,), "input.cacheWriteInputTokenCount of invocation-log records, by model."
-)
+# Calls and tokens by model are AWS/Bedrock's own (free) runtime metrics; by tenant, a Contributor
+# Insights rule on the invocation log group (log_contributors.py): one custom metric per tenant
+# would cost $0.30 a month per tenant and metric.
 LARGE_PROMPTS = _logged(
     "LargePrompts",
     (NO_DIMENSIONS,),
     "Invocations whose input token count exceeds llm-monitor:logs.largePromptTokens (0 for every other record).",
 )
-INVOCATION_LOG_METRICS: tuple[Metric, ...] = (
-    LOGGED_INVOCATIONS,
-    LOGGED_INPUT_TOKENS,
-    LOGGED_OUTPUT_TOKENS,
-    LOGGED_CACHE_READ_INPUT_TOKENS,
-    LOGGED_CACHE_WRITE_INPUT_TOKENS,
-    LARGE_PROMPTS,
-)
+INVOCATION_LOG_METRICS: tuple[Metric, ...] = (LARGE_PROMPTS,)
 
 
 def _inference(name: str, unit: str, stats: tuple[str, ...], description: str) -> Metric:
@@ -335,8 +316,15 @@ INFERENCE_ERRORS = Metric(
     ("Sum",),
     'Logged calls with status "error", by model and by application.',
 )
-INFERENCE_LATENCY = _inference(
-    "InferenceLatency", "Milliseconds", _LATENCY_STATS, "latencyMs: the call's duration as the application saw it."
+# Latency is published per model (what a model's graph shows); with logs.applicationPairMetrics,
+# it and the rest also per (application, model) pair: applications × models series, each billed.
+INFERENCE_LATENCY = Metric(
+    APPLICATION_NAMESPACE,
+    "InferenceLatency",
+    "Milliseconds",
+    (BY_MODEL, BY_APPLICATION_AND_MODEL),
+    _LATENCY_STATS,
+    "latencyMs: the call's duration as the application saw it, by model (and by application and model).",
 )
 INFERENCE_TIME_TO_FIRST_TOKEN = _inference(
     "InferenceTimeToFirstToken", "Milliseconds", _LATENCY_STATS, "timeToFirstTokenMs of streaming calls."

@@ -18,6 +18,7 @@ from llm_monitor.dashboard import (
     metric_entry,
     search,
     text,
+    top_contributors,
 )
 from llm_monitor.log_policies import MAX_INLINE_BODY_KB
 from llm_monitor.log_queries import INSIGHTS_APPLICATION, INSIGHTS_INVOCATION
@@ -50,16 +51,6 @@ def _invocation_rows(settings: Settings, spec: LogSpec, logging: InvocationLoggi
     graphs = [
         graph("Invocation-log delivery (records)", delivery, region, period, y_label="Records"),
         graph(
-            "Logged tokens by model",
-            [
-                _by(cat.LOGGED_INPUT_TOKENS, cat.BY_MODEL, "Sum", period, "lin", "in"),
-                _by(cat.LOGGED_OUTPUT_TOKENS, cat.BY_MODEL, "Sum", period, "lout", "out"),
-            ],
-            region,
-            period,
-            y_label="Tokens",
-        ),
-        graph(
             f"Large prompts (> {logs.large_prompt_tokens:,} input tokens)",
             [metric_entry(cat.LARGE_PROMPTS, [], label="Large prompts", color=COLOURS["throttles"])],
             region,
@@ -87,46 +78,25 @@ def _invocation_rows(settings: Settings, spec: LogSpec, logging: InvocationLoggi
             region,
         ),
     ]
-    if logs.tenant_metadata_key:
-        tenant = f"requestMetadata.{logs.tenant_metadata_key}"
-        graphs.append(
-            graph(
-                "Calls and tokens by tenant",
-                [
-                    _by(cat.LOGGED_INVOCATIONS, cat.BY_TENANT, "Sum", period, "tcalls", "calls"),
-                    _by(cat.LOGGED_INPUT_TOKENS, cat.BY_TENANT, "Sum", period, "tin", "in"),
-                ],
-                region,
-                period,
-            )
-        )
-        tables.insert(
-            1,
-            log_table(
-                "Top tenants by input tokens",
-                _source(
-                    group,
-                    f"{INSIGHTS_INVOCATION} and ispresent({tenant}) | stats count(*) as calls, "
-                    f"sum(input.inputTokenCount) as inputTokens by {tenant} | sort inputTokens desc | limit 10",
-                ),
-                region,
-            ),
-        )
+    # Tenants: the top contributors of the Contributor Insights rules, not a metric per tenant.
+    graphs += [top_contributors(rule.title, rule.name, rule.aggregate, region, period) for rule in spec.contributors]
     return [_spread(graphs), _spread(tables)]
 
 
 def _application_rows(settings: Settings, spec: LogSpec) -> list[list[Widget]]:
-    region, period, namespace = settings.region, settings.dashboard.period_seconds, settings.logs.application_namespace
+    logs, region, period = settings.logs, settings.region, settings.dashboard.period_seconds
     group = spec.group(APPLICATION)
-    dims = cat.BY_APPLICATION_AND_MODEL
+    # Per (application, model) pair only when bought back (logs.applicationPairMetrics).
+    pairs = logs.application_pair_metrics
 
     def metric(m: Metric) -> Metric:
-        return cat.in_namespace(m, namespace)
+        return cat.in_namespace(m, logs.application_namespace)
 
+    latency_by = cat.BY_APPLICATION_AND_MODEL if pairs else cat.BY_MODEL
     graphs = [
         graph(
             "App latency p90 (ms)",
-            [_by(metric(cat.INFERENCE_LATENCY), dims, "p90", period, "lat", "")],
+            [_by(metric(cat.INFERENCE_LATENCY), latency_by, "p90", period, "lat", "")],
             region,
             period,
             stat="p90",
@@ -142,17 +112,34 @@ def _application_rows(settings: Settings, spec: LogSpec) -> list[list[Widget]]:
             period,
             y_label="Count",
         ),
-        graph(
-            "App tokens",
-            [
-                _by(metric(cat.INFERENCE_INPUT_TOKENS), dims, "Sum", period, "ain", "in"),
-                _by(metric(cat.INFERENCE_OUTPUT_TOKENS), dims, "Sum", period, "aout", "out"),
-            ],
-            region,
-            period,
-            y_label="Tokens",
-        ),
     ]
+    if pairs:
+        graphs.append(
+            graph(
+                "App tokens",
+                [
+                    _by(metric(cat.INFERENCE_INPUT_TOKENS), latency_by, "Sum", period, "ain", "in"),
+                    _by(metric(cat.INFERENCE_OUTPUT_TOKENS), latency_by, "Sum", period, "aout", "out"),
+                ],
+                region,
+                period,
+                y_label="Tokens",
+            )
+        )
+    else:
+        # The pair view without a custom metric per pair: Logs Insights over the dashboard's range.
+        graphs.append(
+            log_table(
+                "App calls, tokens and p90 latency by application and model",
+                _source(
+                    group,
+                    f"{INSIGHTS_APPLICATION} | stats count(*) as calls, sum(inputTokens) as inTokens, "
+                    "sum(outputTokens) as outTokens, pct(latencyMs, 90) as p90Ms by app, modelId "
+                    "| sort inTokens desc | limit 20",
+                ),
+                region,
+            )
+        )
     tables = [
         log_table(
             "Recent application errors",

@@ -107,33 +107,12 @@ def metric_filter_problems(spec: MetricFilterSpec) -> list[str]:
 
 
 def invocation_filters(logs: LogSettings, prefix: str) -> list[MetricFilterSpec]:
-    by_model = ((cat.MODEL_ID, "$.modelId"),)
-    base = (INVOCATION_RECORD, ("$.modelId", "= *"))
-
-    def counted(key: str, metric: Metric, selector: str) -> MetricFilterSpec:
-        # `>= 0` both requires the field and makes sure it is a number.
-        return MetricFilterSpec(
-            key, INVOCATIONS, f"{prefix}-{key}", json_pattern(*base, (selector, ">= 0")), metric, selector, by_model
-        )
-
-    filters = [
-        MetricFilterSpec(
-            "invocations-by-model",
-            INVOCATIONS,
-            f"{prefix}-invocations-by-model",
-            json_pattern(*base),
-            cat.LOGGED_INVOCATIONS,
-            "1",
-            by_model,
-        ),
-        counted("input-tokens-by-model", cat.LOGGED_INPUT_TOKENS, "$.input.inputTokenCount"),
-        counted("output-tokens-by-model", cat.LOGGED_OUTPUT_TOKENS, "$.output.outputTokenCount"),
-        counted("cache-read-tokens-by-model", cat.LOGGED_CACHE_READ_INPUT_TOKENS, "$.input.cacheReadInputTokenCount"),
-        counted(
-            "cache-write-tokens-by-model", cat.LOGGED_CACHE_WRITE_INPUT_TOKENS, "$.input.cacheWriteInputTokenCount"
-        ),
-        # No dimension, so a default of 0 is allowed: the metric then exists (at 0) whenever
-        # records arrive, and an alarm on it never sits in INSUFFICIENT_DATA.
+    """Large prompts only. Calls and tokens by model are AWS/Bedrock's own metrics (free); by tenant
+    or caller, Contributor Insights rules (log_contributors.py): a filter with a tenant dimension
+    would publish a billed custom metric per tenant."""
+    # No dimension, so a default of 0 is allowed: the metric then exists (at 0) whenever records
+    # arrive, and an alarm on it never sits in INSUFFICIENT_DATA.
+    return [
         MetricFilterSpec(
             "large-prompts",
             INVOCATIONS,
@@ -142,30 +121,8 @@ def invocation_filters(logs: LogSettings, prefix: str) -> list[MetricFilterSpec]
             cat.LARGE_PROMPTS,
             "1",
             default_value=0.0,
-        ),
-    ]
-    if logs.tenant_metadata_key:
-        tenant = f"$.requestMetadata.{logs.tenant_metadata_key}"
-        by_tenant = ((cat.TENANT, tenant),)
-        tenant_base = (INVOCATION_RECORD, (tenant, "= *"))
-        filters.append(
-            MetricFilterSpec(
-                "invocations-by-tenant",
-                INVOCATIONS,
-                f"{prefix}-invocations-by-tenant",
-                json_pattern(*tenant_base),
-                cat.LOGGED_INVOCATIONS,
-                "1",
-                by_tenant,
-            )
         )
-        for key, metric, selector in (
-            ("input-tokens-by-tenant", cat.LOGGED_INPUT_TOKENS, "$.input.inputTokenCount"),
-            ("output-tokens-by-tenant", cat.LOGGED_OUTPUT_TOKENS, "$.output.outputTokenCount"),
-        ):
-            pattern = json_pattern(*tenant_base, (selector, ">= 0"))
-            filters.append(MetricFilterSpec(key, INVOCATIONS, f"{prefix}-{key}", pattern, metric, selector, by_tenant))
-    return filters
+    ]
 
 
 def application_filters(logs: LogSettings, prefix: str) -> list[MetricFilterSpec]:
@@ -179,8 +136,8 @@ def application_filters(logs: LogSettings, prefix: str) -> list[MetricFilterSpec
         metric = cat.in_namespace(metric, logs.application_namespace)
         return MetricFilterSpec(key, APPLICATION, f"{prefix}-{key}", pattern, metric, value, dims)
 
-    # Calls and errors: one series per model and one per application (what the alarms read),
-    # not one per (application, model) pair.
+    # Calls and errors: one series per model and one per application (what the alarms read), and
+    # latency per model: they add up (models + applications series) instead of multiplying.
     counted = []
     for dimension, selector in by_pair:
         suffix = "by-model" if dimension == cat.MODEL_ID else "by-application"
@@ -189,9 +146,14 @@ def application_filters(logs: LogSettings, prefix: str) -> list[MetricFilterSpec
             spec(f"requests-{suffix}", cat.INFERENCE_REQUESTS, "1", None, dims),
             spec(f"errors-{suffix}", cat.INFERENCE_ERRORS, "1", ("$.status", '= "error"'), dims),
         ]
+    latency = ("$.latencyMs", ">= 0")
+    counted.append(spec("latency-by-model", cat.INFERENCE_LATENCY, "$.latencyMs", latency, by_pair[1:]))
+    if not logs.application_pair_metrics:
+        # The pair view comes from a dashboard log widget and a saved query instead.
+        return counted
     return [
         *counted,
-        spec("latency", cat.INFERENCE_LATENCY, "$.latencyMs", ("$.latencyMs", ">= 0")),
+        spec("latency", cat.INFERENCE_LATENCY, "$.latencyMs", latency),
         spec(
             "time-to-first-token",
             cat.INFERENCE_TIME_TO_FIRST_TOKEN,

@@ -18,6 +18,7 @@ from llm_monitor.aws import ACCOUNT_ID_TOKEN, safe_name
 from llm_monitor.config import NAMESPACE, LimitError, Settings
 from llm_monitor.config.logs import APPLICATION, INVOCATIONS
 from llm_monitor.iam import KEY_DELETION_WINDOW_DAYS, to_json
+from llm_monitor.log_contributors import ContributorRuleSpec, contributor_rules
 from llm_monitor.log_filters import MAX_FILTERS_PER_GROUP, MetricFilterSpec, application_filters, invocation_filters
 from llm_monitor.log_policies import (
     data_protection_policy,
@@ -100,6 +101,8 @@ class LogSpec:
     logging: InvocationLoggingSpec | None
     """None when this stack does not own the account's invocation-logging configuration."""
     filters: tuple[MetricFilterSpec, ...]
+    contributors: tuple[ContributorRuleSpec, ...]
+    """Contributor Insights rules (high-cardinality breakdowns)."""
     queries: tuple[QuerySpec, ...]
     query_folder: str
     """Saved queries are named ``<folder>/<log group>/<title>``: one folder per stack in the console."""
@@ -164,6 +167,7 @@ def build_log_spec(settings: Settings, *, project: str, stack: str) -> LogSpec:
         protect=logs.protect,
         logging=logging,
         filters=filters,
+        contributors=tuple(contributor_rules(logs, prefix)),
         queries=tuple(saved_queries(logs, folder)),
         query_folder=folder,
     )

@@ -951,6 +951,18 @@ def _query_definition(inputs: Inputs, name: str) -> list[Call]:
     return [Call("logs", "PutQueryDefinition", params)]
 
 
+def _contributor_rule(inputs: Inputs, name: str) -> list[Call]:
+    params = inputs.rename(
+        {
+            "ruleName": "RuleName",
+            "ruleDefinition": "RuleDefinition",
+            "ruleState": "RuleState",
+            "tags": ("Tags", _tag_list()),
+        }
+    )
+    return [Call("cloudwatch", "PutInsightRule", params)]
+
+
 def _data_protection_policy(inputs: Inputs, name: str) -> list[Call]:
     params = inputs.rename({"logGroupName": "logGroupIdentifier", "policyDocument": "policyDocument"})
     return [Call("logs", "PutDataProtectionPolicy", params)]
@@ -1151,6 +1163,7 @@ MAPPERS: dict[str, Callable[[Inputs, str], list[Call]]] = {
     "aws:cloudwatch/logGroup:LogGroup": _log_group,
     "aws:cloudwatch/logMetricFilter:LogMetricFilter": _metric_filter,
     "aws:cloudwatch/queryDefinition:QueryDefinition": _query_definition,
+    "aws:cloudwatch/contributorInsightRule:ContributorInsightRule": _contributor_rule,
     "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy": _data_protection_policy,
     "aws:sns/topic:Topic": _topic,
     "aws:sns/topicPolicy:TopicPolicy": _topic_policy,

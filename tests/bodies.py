@@ -20,7 +20,7 @@ def titled(body: dict[str, Any], title: str) -> list[Widget]:
 def plain_metrics(widget: Widget) -> Iterator[tuple[str, str, dict[str, str], dict[str, Any]]]:
     """(namespace, metric name, dimensions, options) of each non-expression entry, resolving "."."""
     previous: list[Any] = []
-    for entry in widget["properties"]["metrics"]:
+    for entry in widget["properties"].get("metrics", []):  # none in a Contributor Insights widget
         if isinstance(entry[0], dict):
             continue
         options = entry[-1] if isinstance(entry[-1], dict) else {}
@@ -32,7 +32,7 @@ def plain_metrics(widget: Widget) -> Iterator[tuple[str, str, dict[str, str], di
 
 
 def expressions(widget: Widget) -> list[dict[str, Any]]:
-    return [entry[0] for entry in widget["properties"]["metrics"] if isinstance(entry[0], dict)]
+    return [entry[0] for entry in widget["properties"].get("metrics", []) if isinstance(entry[0], dict)]
 
 
 def defined_ids(widget: Widget) -> set[str]:

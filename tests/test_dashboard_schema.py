@@ -29,6 +29,7 @@ from tests.program import DASHBOARD, Preview
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
+RULE = "aws:cloudwatch/contributorInsightRule:ContributorInsightRule"
 SCHEMA = ac.DASHBOARD_SCHEMA
 
 
@@ -125,8 +126,16 @@ def log_metric(namespace: str, name: str, dimensions: tuple[str, ...]) -> Metric
 
 
 def catalogue_problems(resources: list[dict[str, Any]]) -> list[str]:
-    """Metrics read or published that the catalogue does not have with that namespace and dimensions."""
+    """Metrics read or published that the catalogue does not have with that namespace and dimensions,
+    and Contributor Insights widgets whose rule the stack does not create."""
     problems = []
+    rules = {r["inputs"]["ruleName"] for r in resources if r["type"] == RULE}
+    for r in resources:
+        if r["type"] == DASHBOARD:
+            for w in json.loads(r["inputs"]["dashboardBody"])["widgets"]:
+                shown = w["properties"].get("insightRule", {}).get("ruleName")
+                if shown is not None and shown not in rules:
+                    problems.append(f"{w['properties'].get('title')!r}: rule {shown!r} is not created by this stack")
     published: dict[tuple[str, str, tuple[str, ...]], Metric] = {}
     for r in resources:
         if r["type"] != FILTER:
@@ -397,11 +406,11 @@ def test_catalogue_check_rejects_each_unknown_series(case: str) -> None:
 
 def test_catalogue_check_accepts_what_a_filter_publishes() -> None:
     resources = [
-        _filter("LLM/InvocationLogs", "InputTokens", {"ModelId": "$.modelId"}),
+        _filter("LLM/InvocationLogs", "LargePrompts", {}),
         _filter("Team/LLM", "InferenceRequests", {"Application": "$.app"}),
         _filter("Team/LLM", "InferenceLatency", {"Application": "$.app", "ModelId": "$.modelId"}),
         _dashboard(
-            ["LLM/InvocationLogs", "InputTokens", "ModelId", "m"],
+            ["LLM/InvocationLogs", "LargePrompts"],
             [{"expression": "SEARCH('{Team/LLM,Application} MetricName=\"InferenceRequests\"', 'Sum', 60)"}],
         ),
         _alarm("InvocationServerErrors", "Sum"),

@@ -481,25 +481,28 @@ def test_filters_fit_the_per_group_limits(name: str, spec: LogSpec) -> None:
     assert len({(f.group, f.name) for f in spec.filters}) == len(spec.filters)
 
 
-def test_invocation_filters_count_tokens_per_model_and_tenant_from_a_bedrock_record() -> None:
+def test_invocation_records_publish_no_metric_per_model_or_tenant() -> None:
+    """Calls and tokens by model are AWS/Bedrock's own metrics; by tenant, Contributor Insights rules."""
     spec = spec_of(config(tenantMetadataKey="tenant"))
-    published = {}
-    for f in spec.filters:
-        if f.group == INVOCATIONS and pattern_matches(f.pattern, BEDROCK_RECORD):
-            dims = {name: select(BEDROCK_RECORD, selector) for name, selector in f.dimensions}
-            published[(f.metric.name, tuple(sorted(dims.items())))] = metric_value(f, BEDROCK_RECORD)
-    model = (("ModelId", BEDROCK_RECORD["modelId"]),)
-    tenant = (("Tenant", "acme"),)
-    assert published == {
-        ("Invocations", model): 1,
-        ("InputTokens", model): 25,
-        ("OutputTokens", model): 150,
-        ("CacheReadInputTokens", model): 0,
-        ("CacheWriteInputTokens", model): 0,
-        ("Invocations", tenant): 1,
-        ("InputTokens", tenant): 25,
-        ("OutputTokens", tenant): 150,
-    }
+    invocation_filters = [f for f in spec.filters if f.group == INVOCATIONS]
+    assert [(f.metric.name, f.dimensions) for f in invocation_filters] == [("LargePrompts", ())]
+
+
+def test_tenant_rules_count_calls_and_sum_input_tokens_by_the_tenant_key_of_a_bedrock_record() -> None:
+    spec = spec_of(config(tenantMetadataKey="tenant"))
+    group = spec.group(INVOCATIONS).name
+    rules = {r.key: json.loads(r.definition(group)) for r in spec.contributors}
+    assert set(rules) == {"tenant-input-tokens"}
+    for rule in rules.values():
+        assert rule["Schema"] == {"Name": "CloudWatchLogRule", "Version": 1}
+        assert (rule["LogGroupNames"], rule["LogFormat"]) == ([group], "JSON")
+        (key,) = rule["Contribution"]["Keys"]
+        assert select(BEDROCK_RECORD, key) == "acme"
+        for condition in rule["Contribution"]["Filters"]:
+            assert select(BEDROCK_RECORD, condition["Match"]) in condition["In"]
+    tokens = rules["tenant-input-tokens"]
+    assert (tokens["AggregateOn"], select(BEDROCK_RECORD, tokens["Contribution"]["ValueOf"])) == ("Sum", 25)
+    assert spec_of(config()).contributors == ()
 
 
 def test_large_prompt_counter_counts_only_prompts_over_the_threshold() -> None:
@@ -513,9 +516,10 @@ def test_large_prompt_counter_counts_only_prompts_over_the_threshold() -> None:
     assert not pattern_matches(large.pattern, exact)
 
 
-def test_the_readme_example_lines_produce_the_application_metrics() -> None:
+@pytest.mark.parametrize("pairs", [False, True])
+def test_the_readme_example_lines_produce_the_application_metrics(pairs: bool) -> None:
     success, error = readme_log_lines()
-    spec = spec_of(config())
+    spec = spec_of(config(applicationPairMetrics=pairs))
     app_filters = [f for f in spec.filters if f.group == APPLICATION]
     app, model = {"Application": success["app"]}, {"ModelId": success["modelId"]}
     published = {
@@ -524,21 +528,22 @@ def test_the_readme_example_lines_produce_the_application_metrics() -> None:
         if pattern_matches(f.pattern, success)
     }
     pair = ("Application", "ModelId")
-    assert published == {
-        # Calls and errors per model and per application (what the alarms read), the rest per pair.
-        ("InferenceRequests", ("ModelId",)): 1,
-        ("InferenceRequests", ("Application",)): 1,
+    bought_back: dict[tuple[str, tuple[str, ...]], Any] = {
         ("InferenceLatency", pair): success["latencyMs"],
         ("InferenceTimeToFirstToken", pair): success["timeToFirstTokenMs"],
         ("InputTokens", pair): success["inputTokens"],
         ("OutputTokens", pair): success["outputTokens"],
     }
-    failed = {(f.metric.name, f.dimensions[0][0]) for f in app_filters if pattern_matches(f.pattern, error)}
-    assert {
-        ("InferenceErrors", "ModelId"),
-        ("InferenceErrors", "Application"),
-        ("InferenceLatency", "Application"),
-    } <= (failed)
+    assert published == {
+        # Per model and per application, adding up; per (application, model) pair only when bought back.
+        ("InferenceRequests", ("ModelId",)): 1,
+        ("InferenceRequests", ("Application",)): 1,
+        ("InferenceLatency", ("ModelId",)): success["latencyMs"],
+        **(bought_back if pairs else {}),
+    }
+    failed = {(f.metric.name, f.dimensions) for f in app_filters if pattern_matches(f.pattern, error)}
+    by_model, by_app = (("ModelId", "$.modelId"),), (("Application", "$.app"),)
+    assert {("InferenceErrors", by_model), ("InferenceErrors", by_app), ("InferenceLatency", by_model)} <= failed
     for f in app_filters:
         dims = {name: select(success, selector) for name, selector in f.dimensions}
         assert dims in (app, model, app | model)
@@ -563,7 +568,7 @@ def good_filter(**changes: Any) -> dict[str, Any]:
         "group": INVOCATIONS,
         "name": "n",
         "pattern": "{ ($.modelId = *) && ($.input.inputTokenCount >= 0) }",
-        "metric": cat.LOGGED_INPUT_TOKENS,
+        "metric": cat.in_namespace(cat.INFERENCE_LATENCY, cat.APPLICATION_NAMESPACE),
         "value": "$.input.inputTokenCount",
         "dimensions": (("ModelId", "$.modelId"),),
     }
@@ -656,7 +661,10 @@ def test_log_tables_query_the_stack_s_groups_and_show_no_message_bodies() -> Non
     spec = spec_of(raw)
     tables = [w for w in widgets_of(raw) if w["type"] == "log"]
     titles = {w["properties"]["title"] for w in tables}
-    assert {"Top callers by input tokens", "Top tenants by input tokens", "Recent application errors"} <= titles
+    pair_view = "App calls, tokens and p90 latency by application and model"
+    assert {"Top callers by input tokens", "Recent application errors", pair_view} <= titles
+    tenants = [w for w in widgets_of(raw) if "insightRule" in w["properties"]]
+    assert [w["properties"]["insightRule"]["ruleName"] for w in tenants] == [r.name for r in spec.contributors]
     for w in tables:
         (source,) = re.findall(r"^SOURCE '([^']+)' \| ", w["properties"]["query"])
         assert source in {g.name for g in spec.groups}
@@ -675,3 +683,13 @@ def test_readme_example_lines_are_valid_json_with_the_required_fields() -> None:
     for line in lines:
         assert {"schemaVersion", "timestamp", "app", "modelId", "operation", "status", "latencyMs"} <= set(line)
     assert [line["status"] for line in lines] == ["success", "error"]
+
+
+def test_contributor_rule_names_fit_put_insight_rule_and_stay_apart() -> None:
+    from llm_monitor.log_contributors import MAX_RULE_NAME, rule_name
+
+    assert rule_name("llm-monitor-dev", "tenant-input-tokens") == "llm-monitor-dev-tenant-input-tokens"
+    long_a, long_b = rule_name("p" * 100 + "-" + "a" * 100, "k"), rule_name("p" * 100 + "-" + "b" * 100, "k")
+    assert len(long_a) == len(long_b) == MAX_RULE_NAME
+    assert long_a != long_b
+    assert long_a.endswith("-k")

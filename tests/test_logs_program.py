@@ -18,12 +18,25 @@ KEY = "aws:kms/key:Key"
 PROTECTION = "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy"
 FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 QUERY = "aws:cloudwatch/queryDefinition:QueryDefinition"
+RULE = "aws:cloudwatch/contributorInsightRule:ContributorInsightRule"
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 IAM_POLICY = "aws:iam/policy:Policy"
 ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 LOGGING = "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration"
-LOG_TYPES = (LOG_GROUP, KEY, "aws:kms/alias:Alias", PROTECTION, FILTER, QUERY, ROLE, IAM_POLICY, ATTACHMENT, LOGGING)
+LOG_TYPES = (
+    LOG_GROUP,
+    KEY,
+    "aws:kms/alias:Alias",
+    PROTECTION,
+    FILTER,
+    RULE,
+    QUERY,
+    ROLE,
+    IAM_POLICY,
+    ATTACHMENT,
+    LOGGING,
+)
 ACCOUNT = "123456789012"  # the preview's mock account
 # Masked when a stack lists no identifiers (README, "llm-monitor:logs").
 DOCUMENTED_DEFAULT_IDENTIFIERS = [

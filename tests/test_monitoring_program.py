@@ -22,6 +22,31 @@ from tests.urns import engine_urns
 
 OLD = json.loads((ROOT / "tests" / "data" / "urns-0.1.0.json").read_text())["stacks"]
 MONITORING = "llm-monitor:index:BedrockMonitoring"
+#: Metric filters 0.2 no longer creates (issue "Scale and cost"), deleted on upgrade on purpose: a
+#: filter holds no data (its metrics keep their history for 15 months). Calls and tokens by model
+#: are AWS/Bedrock's own metrics, tenants a Contributor Insights rule, the per-(application, model)
+#: series opt-in (logs.applicationPairMetrics).
+RETIRED_FILTERS = {
+    f"aws:cloudwatch/logMetricFilter:LogMetricFilter::logs-insights-{key}"
+    for key in (
+        "invocations-by-model",
+        "input-tokens-by-model",
+        "output-tokens-by-model",
+        "cache-read-tokens-by-model",
+        "cache-write-tokens-by-model",
+        "invocations-by-tenant",
+        "input-tokens-by-tenant",
+        "output-tokens-by-tenant",
+        "latency",
+        "time-to-first-token",
+        "input-tokens",
+        "output-tokens",
+    )
+}
+#: Resources added since 0.1 (same issue). The 0.1 migration aliases every descendant to the URN
+#: it would have had in 0.1 (llm_monitor/stack.py), which for these never existed: harmless
+#: (Pulumi ignores an alias nothing answers to), and left out of the check below.
+NEW_SINCE_0_1 = ("::logs-insights-latency-by-model", "::logs-insights-contributors-tenant-input-tokens")
 
 
 def urn_type(urn: str) -> str:
@@ -37,12 +62,14 @@ def test_every_resource_of_0_1_is_kept_through_an_alias(stack: str, request: pyt
         for alias in resource["options"]["aliases"]:
             claims.setdefault(alias, []).append(now[resource["urn"]])
     kept = {urn: [urn] for urn in now.values()} | claims
-    old = OLD[stack]
+    old = [urn for urn in OLD[stack] if not any(urn.endswith(retired) for retired in RETIRED_FILTERS)]
+    assert len(old) == len(OLD[stack]) - len(RETIRED_FILTERS)
     assert [urn for urn in old if urn not in kept] == []
     assert {urn: claimed for urn, claimed in claims.items() if len(claimed) > 1} == {}
     assert all(urn_type(urn) == urn_type(kept[urn][0]) for urn in old)
     # Aliases name only what 0.1 had (no alias to a URN that never existed).
-    assert sorted(claims) == sorted(urn for urn in old if urn not in now.values())
+    claimed = [urn for urn in claims if not urn.endswith(NEW_SINCE_0_1)]
+    assert sorted(claimed) == sorted(urn for urn in old if urn not in now.values())
     # The resources the aliases matter most for: protected, and never deleted.
     protected = [r for r in run.resources if r["options"]["protect"]]
     assert {r["type"] for r in protected} >= ({LOG_GROUP, "aws:kms/key:Key"} if stack == "prod" else set())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -179,6 +180,35 @@ def test_the_traffic_flag_takes_tier_shares() -> None:
         cli._traffic("1000:2000:500:priority=0.6,flex=0.6")
 
 
+def test_expected_figure_bills_each_series_for_the_hours_it_gets_calls() -> None:
+    # 24 calls a day is one an hour per model: a ModelId series reports in 1 - e^-1 of the hours,
+    # each of its 4 Tenant × ModelId siblings in 1 - e^-(1/4).
+    traffic = cost.Assumptions(tenants=4, traffic={"*": cost.Traffic(24, 100, 10)})
+    e = cost.estimate(small_stack(), MODELS, traffic, P)
+    worst = cost.estimate(small_stack(), MODELS, cost.Assumptions(tenants=4), P)
+    by_model, by_tenant = 1 - math.exp(-1), 1 - math.exp(-1 / 4)
+    series = P.custom_metric * (by_model + 4 * by_tenant)
+    assert e.total("beta") - e.expected("beta") == pytest.approx(5 * P.custom_metric - series)
+    assert worst.expected() == pytest.approx(worst.total())
+    # One more tenant: one more Calls series per model, reporting in 1 - e^-(1/4) of the hours.
+    assert e.per_tenant == pytest.approx(2 * P.custom_metric * by_tenant)
+    assert worst.per_tenant == pytest.approx(2 * P.custom_metric)
+
+
+def test_a_contributor_rule_costs_its_fee_and_its_matched_events() -> None:
+    definition = json.dumps({"LogGroupNames": ["/inv"], "AggregateOn": "Sum"})
+    rule = resource(cost.CONTRIBUTOR_RULE, "logs-rule", ruleName="r", ruleDefinition=definition)
+    by_volume = cost.estimate([rule], MODELS, cost.Assumptions(log_gb_by_group={"/inv": 4.0}), P)
+    assert by_volume.total() == pytest.approx(
+        P.contributor_insights_rule + 4 * 500_000 / 1e6 * P.contributor_insights_events_per_million
+    )
+    by_calls = cost.estimate([rule], MODELS, cost.Assumptions(traffic={"*": cost.Traffic(1000, 1, 1)}), P)
+    calls = 2 * 1000 * DAYS  # both models
+    assert by_calls.total() == pytest.approx(
+        P.contributor_insights_rule + calls / 1e6 * P.contributor_insights_events_per_million
+    )
+
+
 def test_alarm_kinds_and_attribution() -> None:
     e = cost.estimate(small_stack(), MODELS, ASSUMPTIONS, P)
     kinds = {
@@ -316,7 +346,7 @@ def test_flags_change_the_assumptions(tmp_path: Path) -> None:
     haiku = next(m for m in fixture_config("dev")["llm-monitor:models"] if m["name"] == "claude-haiku")
     expected = 1000 * DAYS * (2000 * haiku["inputTokenPrice"] + 100 * haiku["outputTokenPrice"]) / 1000
     assert report["bedrock"] == [{"model": "claude-haiku", "monthly": pytest.approx(expected)}]
-    assert "3 distinct values each (tenants)" in " ".join(report["assumptions"])
+    assert "3 distinct values of any other (tenants)" in " ".join(report["assumptions"])
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from llm_monitor.preview import pictures
+from llm_monitor.preview import canvas, pictures
 from tests.program import ROOT, Preview
 
 REGENERATE = (
@@ -29,6 +29,9 @@ def expected_kind(widget: dict[str, Any]) -> str:
 def expected_legend(props: dict[str, Any]) -> list[str]:
     """Visible series: their label, else an expression's id or the metric's name ("." repeats the previous)."""
     legend, previous_name = [], ""
+    if "insightRule" in props:  # a Contributor Insights widget: its rule and how many contributors
+        rule = props["insightRule"]
+        return [f"{rule['ruleName']} (top {rule['maxContributorCount']} by {rule['orderBy'].lower()})"]
     for entry in props.get("metrics", []):
         if isinstance(entry[0], dict):
             options, fallback = entry[0], entry[0]["id"]
@@ -220,10 +223,10 @@ def test_the_png_carries_its_layout(drawn: pictures.Picture, tmp_path: Path) -> 
         assert image.size == drawn.pixels
         # 24 columns plus margins across; the 13 grid rows plus header and margin down.
         width, height = (
-            (24 * pictures.COLUMN_INCHES + 2 * pictures.MARGIN_INCHES),
-            (13 * pictures.ROW_INCHES + pictures.HEADER_INCHES + pictures.MARGIN_INCHES),
+            (24 * canvas.COLUMN_INCHES + 2 * canvas.MARGIN_INCHES),
+            (13 * canvas.ROW_INCHES + canvas.HEADER_INCHES + canvas.MARGIN_INCHES),
         )
-        assert image.size == (round(width * pictures.DPI), round(height * pictures.DPI))
+        assert image.size == (round(width * canvas.DPI), round(height * canvas.DPI))
     plain = tmp_path / "plain.png"
     Image.new("RGB", (4, 4)).save(plain)
     with pytest.raises(ValueError, match="carries no"):
@@ -235,5 +238,5 @@ def test_very_tall_dashboards_get_a_lower_resolution() -> None:
         "widgets": [{"type": "text", "x": 0, "y": 0, "width": 24, "height": 1000, "properties": {"markdown": "# Tall"}}]
     }
     picture = pictures.render("tall", body)
-    assert max(picture.pixels) <= pictures.MAX_PIXELS
+    assert max(picture.pixels) <= canvas.MAX_PIXELS
     assert (picture.widgets[0].y, picture.widgets[0].height) == (0, 1000)

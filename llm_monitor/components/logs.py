@@ -157,6 +157,7 @@ class LogInsights(pulumi.ComponentResource):
         name: str,
         spec: LogSpec,
         log_groups: dict[str, aws.cloudwatch.LogGroup],
+        tags: dict[str, pulumi.Input[str]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("llm-monitor:index:LogInsights", name, None, opts)
@@ -172,6 +173,16 @@ class LogInsights(pulumi.ComponentResource):
                 metric_transformation=transformation,
                 log_group_name=log_groups[f.group].name,
                 opts=pulumi.ResourceOptions(parent=self),
+            )
+        for rule in spec.contributors:
+            group = log_groups[rule.group]
+            aws.cloudwatch.ContributorInsightRule(
+                f"{name}-contributors-{rule.key}",
+                rule_name=rule.name,
+                rule_definition=group.name.apply(rule.definition),
+                rule_state="ENABLED",
+                tags=tags,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[group]),
             )
         for q in spec.queries:
             aws.cloudwatch.QueryDefinition(
@@ -206,7 +217,9 @@ class InvocationLogs(pulumi.ComponentResource):
                 args.secrecy,
                 opts=pulumi.ResourceOptions(parent=self),
             )
-        LogInsights(f"{name}-insights", spec, groups.log_groups, opts=pulumi.ResourceOptions(parent=self))
+        LogInsights(
+            f"{name}-insights", spec, groups.log_groups, args.secrecy.tags, opts=pulumi.ResourceOptions(parent=self)
+        )
         self.log_group_names = pulumi.Output.all(*[groups.log_groups[g.key].name for g in spec.groups])
         self.kms_key_arn = groups.kms_key_arn
         self.register_outputs({"logGroupNames": self.log_group_names, "kmsKeyArn": self.kms_key_arn})

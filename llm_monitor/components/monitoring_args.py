@@ -261,6 +261,8 @@ class LogsArgs(TypedDict, total=False):
     """Input tokens above which an invocation counts as a large prompt."""
     application_namespace: str
     """CloudWatch namespace of the metrics taken from application logs."""
+    application_pair_metrics: bool
+    """Also publish latency, time to first token and tokens per (application, model) pair (billed per pair)."""
 
 
 # --- the estate (llm_monitor/config/estate.py) ------------------------------------------------------

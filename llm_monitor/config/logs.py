@@ -249,6 +249,9 @@ class LogSettings(Section):
     """Input token count above which an invocation counts as a large prompt."""
     application_namespace: str = Field(default=APPLICATION_NAMESPACE, pattern=METRIC_NAMESPACE)
     """CloudWatch namespace of the metrics taken from application inference logs."""
+    application_pair_metrics: bool = False
+    """Also publish latency, time to first token and tokens per (application, model) pair: a custom
+    metric per pair (applications × models of them) instead of the log widget and saved query."""
 
     @field_validator("invocation_log_group_name", "application_log_group_name")
     @classmethod

@@ -37,6 +37,7 @@ from llm_monitor.dashboard.widgets import (
     metric_entry,
     search,
     text,
+    top_contributors,
 )
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "paginate",
     "search",
     "text",
+    "top_contributors",
 ]
 
 
@@ -93,26 +95,40 @@ def paginate(
     the models instead, on the last page (and further pages if they do not fit).
     ``reserve`` widgets per page are kept free for the page-navigation header.
     """
-    pages: list[list[Section]] = [[] if models_first else list(first)]
+    pages: list[list[Section]] = []
+    # Running totals of the last page: summing its sections for each added one made this quadratic.
+    widgets = metrics = models_on_page = 0
+
+    def start(sections: Sequence[Section]) -> None:
+        nonlocal widgets, metrics, models_on_page
+        pages.append(list(sections))
+        widgets = sum(len(s.widgets) for s in sections)
+        metrics = sum(s.metric_count for s in sections)
+        models_on_page = sum(1 for s in sections if s.key.startswith("model:"))
+
+    def add(section: Section) -> None:
+        nonlocal widgets, metrics, models_on_page
+        pages[-1].append(section)
+        widgets += len(section.widgets)
+        metrics += section.metric_count
+        models_on_page += section.key.startswith("model:")
+
+    def overflows(section: Section) -> bool:
+        return (
+            widgets + len(section.widgets) + reserve > MAX_WIDGETS_PER_DASHBOARD
+            or metrics + section.metric_count > MAX_METRICS_PER_DASHBOARD
+        )
+
+    start([] if models_first else first)
     for section in models:
-        page = pages[-1]
-        models_on_page = sum(1 for s in page if s.key.startswith("model:"))
-        if models_on_page and (
-            _overflows(page, section, reserve) or (max_models is not None and models_on_page >= max_models)
-        ):
-            pages.append([])
-        pages[-1].append(section)
+        if models_on_page and (overflows(section) or (max_models is not None and models_on_page >= max_models)):
+            start([])
+        add(section)
     for section in first if models_first else ():
-        if pages[-1] and _overflows(pages[-1], section, reserve):
-            pages.append([])
-        pages[-1].append(section)
+        if pages[-1] and overflows(section):
+            start([])
+        add(section)
     return pages
-
-
-def _overflows(page: Sequence[Section], section: Section, reserve: int) -> bool:
-    widgets = sum(len(s.widgets) for s in page) + len(section.widgets) + reserve
-    metrics = sum(s.metric_count for s in page) + section.metric_count
-    return widgets > MAX_WIDGETS_PER_DASHBOARD or metrics > MAX_METRICS_PER_DASHBOARD
 
 
 def layout(sections: Iterable[Section]) -> list[dict[str, Any]]:

@@ -18,6 +18,8 @@ from llm_monitor.iam import to_json
 # and the dashboard body reference).
 MAX_WIDGETS_PER_DASHBOARD = 500
 MAX_METRICS_PER_DASHBOARD = 2500
+TOP_CONTRIBUTORS = 10
+"""Contributors a Contributor Insights widget shows."""
 MAX_METRICS_PER_WIDGET = 500
 MAX_ALARMS_PER_ALARM_WIDGET = 100
 MAX_DASHBOARD_NAME = 255
@@ -192,6 +194,17 @@ def text(markdown: str, *, width: int = GRID_COLUMNS, height: int = 2) -> Widget
 
 def log_table(title: str, query: str, region: str, *, width: int = 12, height: int = 6, view: str = "table") -> Widget:
     return Widget("log", width, height, {"title": title, "region": region, "query": query, "view": view})
+
+
+def top_contributors(
+    title: str, rule_name: str, aggregate: str, region: str, period: int, *, width: int = 12, height: int = 6
+) -> Widget:
+    """The top contributors of a Contributor Insights rule over time: a metric widget with
+    ``insightRule`` instead of ``metrics`` (the syntax the console writes when a rule's graph is
+    added to a dashboard; ``orderBy`` the rule's aggregate: Sum or Count)."""
+    rule = {"ruleName": rule_name, "maxContributorCount": TOP_CONTRIBUTORS, "orderBy": aggregate}
+    properties = {"title": title, "region": region, "period": period, "view": "timeSeries", "insightRule": rule}
+    return Widget("metric", width, height, {**properties, "legend": {"position": "bottom"}})
 
 
 def alarm_status(title: str, alarm_arns: Sequence[str], *, width: int = GRID_COLUMNS) -> list[Widget]:

@@ -21,7 +21,7 @@ from llm_monitor import __version__
 from llm_monitor.config import NAMESPACE, ConfigError
 from llm_monitor.config.root import REGION_KEY, SECTIONS
 from llm_monitor.config.sensitive import kept_secret
-from llm_monitor.preview import cost, diff, prices, report, runner, stackconfig
+from llm_monitor.preview import cost, diff, pictures, prices, report, runner, stackconfig
 from llm_monitor.preview.output import OutputError, PreviewDir
 from llm_monitor.preview.progress import Progress
 from llm_monitor.preview.secrets import Secrets
@@ -145,7 +145,15 @@ def _parser() -> argparse.ArgumentParser:
         "--tenants",
         type=_positive_int,
         default=defaults.tenants,
-        help="distinct values of each metric-filter dimension other than the model's (default %(default)s)",
+        help="distinct values of each metric-filter dimension other than the model's and the application's "
+        "(default %(default)s)",
+    )
+    estimate.add_argument(
+        "--applications",
+        type=_positive_int,
+        default=defaults.applications,
+        help="distinct values of the Application dimension: applications writing the application log "
+        "(default %(default)s)",
     )
     estimate.add_argument(
         "--dimension-values",
@@ -201,6 +209,7 @@ def _assumptions(args: argparse.Namespace, models: list[str]) -> cost.Assumption
         raise CliError(f"--traffic names {', '.join(unknown)}, not a model of this stack ({', '.join(models)})")
     return cost.Assumptions(
         tenants=args.tenants,
+        applications=args.applications,
         dimension_values=dict(args.dimension_values),
         log_gb_per_month=volumes.pop("*", cost.Assumptions().log_gb_per_month),
         log_gb_by_group=volumes,
@@ -361,23 +370,24 @@ def write(
     """resources.json, outputs.json, and per dashboard its body (JSON) and picture (PNG)."""
     out.write_json("resources.json", [r.as_json() for r in result.resources])
     out.write_json("outputs.json", result.outputs)
+    dashboards = [
+        (str(r.inputs["dashboardName"]), str(r.inputs["dashboardBody"]))
+        for r in result.resources
+        if r.type == DASHBOARD
+    ]
+    for name, body in dashboards:
+        out.write_json(f"dashboards/{name}.json", json.loads(body))
+    if not draw or not dashboards:
+        return []
+    if progress:
+        progress.step(f"drawing {len(dashboards)} dashboard{'s' if len(dashboards) > 1 else ''}")
     drawn = []
-    if draw:
-        # Imported here: matplotlib takes longer to import than a small stack takes to run.
-        from llm_monitor.preview import pictures
-    dashboards = [r for r in result.resources if r.type == DASHBOARD]
-    for page, r in enumerate(dashboards, start=1):
-        name, body = r.inputs["dashboardName"], json.loads(r.inputs["dashboardBody"])
-        out.write_json(f"dashboards/{name}.json", body)
-        if draw:
-            if progress:
-                progress.step(f"drawing dashboard {page} of {len(dashboards)}")
-            picture = pictures.render(name, body)
-            out.write_bytes(f"dashboards/{name}.png", picture.png)
-            problems = tuple(
-                f"{w.title or w.kind} (x={w.x:g}, y={w.y:g}): {p}" for w in picture.widgets for p in w.problems
-            )
-            drawn.append(report.DashboardPicture(name, f"dashboards/{name}.png", len(picture.widgets), problems))
+    for (name, _), picture in zip(dashboards, pictures.render_all(dashboards), strict=True):
+        out.write_bytes(f"dashboards/{name}.png", picture.png)
+        problems = tuple(
+            f"{w.title or w.kind} (x={w.x:g}, y={w.y:g}): {p}" for w in picture.widgets for p in w.problems
+        )
+        drawn.append(report.DashboardPicture(name, f"dashboards/{name}.png", len(picture.widgets), problems))
     return drawn
 
 

@@ -12,9 +12,12 @@ Billing rules applied (prices and their sources are in ``prices.py``'s table):
 - Composite alarms, dashboards and customer-managed KMS keys: a flat monthly price each.
 - A metric filter creates one custom metric per combination of dimension values. A model
   dimension (``ModelId``) has one value per model: a stack-wide filter with one publishes each
-  configured model's own series, billed to that model; every other dimension (tenant, app) has
-  ``tenants`` values unless ``dimension_values`` names it. The figure is an upper bound: a
-  combination with no traffic in an hour is not billed for that hour.
+  configured model's own series, billed to that model; ``Application`` has ``applications``
+  values, every other dimension ``tenants``, unless ``dimension_values`` names it. ``monthly``
+  is the worst case (every combination every hour); ``expected_monthly``, with traffic, bills a
+  series for the share of hours in which it gets a call (a combination with no data in an hour
+  is not billed for that hour).
+- A Contributor Insights rule: a monthly fee, plus the log events it matches.
 - Each log group ingests ``log_gb_per_month`` (or its own figure); storage is the steady state
   for its retention; a data-protection policy is billed per GB its log group ingests.
 - Each dashboard log widget re-runs its query on every load of the dashboard and scans its log
@@ -32,14 +35,23 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
+from llm_monitor.catalogue import APPLICATION as APPLICATION_DIMENSION
 from llm_monitor.config.models import ModelSettings
+
+# cost.Assumptions and cost.Traffic: the estimate's inputs, re-exported for its callers.
+from llm_monitor.preview.assumptions import Assumptions as Assumptions
+from llm_monitor.preview.assumptions import Traffic as Traffic
 from llm_monitor.preview.prices import PriceTable
+from llm_monitor.preview.spend import BedrockSpend, bedrock_spend
 from llm_monitor.resource_types import (
     COMPOSITE_ALARM,
+    CONTRIBUTOR_RULE,
     DASHBOARD,
     DATA_PROTECTION,
     KMS_KEY,
@@ -59,6 +71,7 @@ LOG_INGESTION = "Log ingestion"
 LOG_STORAGE = "Log storage"
 LOG_DATA_PROTECTION = "Log data protection"
 LOGS_INSIGHTS = "Logs Insights (dashboard log widgets)"
+CONTRIBUTOR_INSIGHTS = "Contributor Insights rules"
 KMS_KEYS = "KMS keys"
 FREE_TIER = "Free tier"
 CATEGORIES = (
@@ -73,85 +86,18 @@ CATEGORIES = (
     LOG_STORAGE,
     LOG_DATA_PROTECTION,
     LOGS_INSIGHTS,
+    CONTRIBUTOR_INSIGHTS,
     KMS_KEYS,
 )
 ALARM_CATEGORIES = CATEGORIES[:5]
 
 #: ``Estimate.total``'s "every model and the shared lines" (no model name can be ``*``).
 ALL_MODELS = "*"
+#: The key of the expected totals among the categories' (no category has this name).
+EXPECTED = "(expected)"
 #: The console's default time range, for a dashboard whose body sets no ``start``.
 DEFAULT_WINDOW = "-PT3H"
 _DURATION = re.compile(r"^-P(?:(\d+)([DWM]))?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
-
-
-@dataclass(frozen=True)
-class Traffic:
-    """Expected Bedrock traffic of one model."""
-
-    requests_per_day: float
-    input_tokens: float
-    """Per request."""
-    output_tokens: float
-    """Per request."""
-    tiers: Mapping[str, float] = field(default_factory=dict)
-    """Shares of the requests served by Reserved, Priority or Flex; the rest by Standard."""
-
-
-@dataclass(frozen=True)
-class Assumptions:
-    """What the estimate cannot know from the program: volumes and usage."""
-
-    tenants: int = 10
-    """Distinct values of every metric-filter dimension other than the model's."""
-    dimension_values: Mapping[str, int] = field(default_factory=dict)
-    """Distinct values of a named dimension, overriding ``tenants``."""
-    log_gb_per_month: float = 1.0
-    """GB ingested per month into each log group..."""
-    log_gb_by_group: Mapping[str, float] = field(default_factory=dict)
-    """...unless the group's name has its own figure here."""
-    dashboard_loads_per_day: float = 50
-    """Loads of each dashboard per day (a tab auto-refreshing every 5 minutes is 288)."""
-    unexpiring_log_months: float = 12
-    """Months of data a log group without retention holds (it grows without bound)."""
-    traffic: Mapping[str, Traffic] = field(default_factory=dict)
-    """Bedrock traffic by model name; key ``*`` applies to every model without its own entry."""
-
-    def log_gb(self, group: str) -> float:
-        return self.log_gb_by_group.get(group, self.log_gb_per_month)
-
-    def traffic_of(self, model: str) -> Traffic | None:
-        return self.traffic.get(model, self.traffic.get("*"))
-
-    def describe(self, prices: PriceTable, region: str) -> list[str]:
-        """The assumptions in words, to print beside the figures."""
-        per_group = "".join(f"; {name}: {gb:g} GB" for name, gb in sorted(self.log_gb_by_group.items()))
-        named = "".join(f"; {name}: {n}" for name, n in sorted(self.dimension_values.items()))
-        lines = [
-            f"Prices: {prices.region} list prices in {prices.currency} taken {prices.taken}"
-            + ("." if prices.region == region else f"; this stack is in {region}, where prices may differ."),
-            f"A month is {prices.hours_per_month:g} hours ({prices.days_per_month:.2f} days).",
-            f"Log volume: {self.log_gb_per_month:g} GB ingested per month into each log group{per_group}.",
-            "Stored log data: steady state for each group's retention, no compression credit"
-            f"; groups without retention: {self.unexpiring_log_months:g} months of data.",
-            f"Metric-filter dimensions: {self.tenants} distinct values each (tenants){named}; "
-            "a model dimension has one value per model, billed to that model. Every combination is counted "
-            "as if it had traffic every hour (an upper bound).",
-            f"Dashboards: each is loaded {self.dashboard_loads_per_day:g} times a day, and every load runs each "
-            "log widget's query over the dashboard's default time range.",
-            "Free tier: per account and shared with everything else in it, so the total is shown without it; "
-            "the credit line says what it would save if nothing else used it.",
-        ]
-        if self.traffic:
-            profile = "; ".join(
-                f"{name}: {t.requests_per_day:g} requests/day × {t.input_tokens:g} in + {t.output_tokens:g} out tokens"
-                + "".join(f", {share:.0%} {tier}" for tier, share in sorted(t.tiers.items()))
-                for name, t in sorted(self.traffic.items())
-            )
-            lines.append(
-                f"Bedrock traffic ({profile}); token prices from the stack config, each service tier's requests "
-                "at that tier's prices (a reservation's monthly fee is not included)."
-            )
-        return lines
 
 
 @dataclass(frozen=True)
@@ -165,18 +111,16 @@ class Line:
     quantity: float
     unit: str
     unit_price: float
+    expected: float | None = None
+    """Quantity expected from the traffic, when less than the worst case ``quantity``."""
 
     @property
     def monthly(self) -> float:
         return self.quantity * self.unit_price
 
-
-@dataclass(frozen=True)
-class BedrockSpend:
-    model: str
-    traffic: Traffic
-    monthly: float | None
-    """None: the model has no input or output token price in the config."""
+    @property
+    def expected_monthly(self) -> float:
+        return (self.quantity if self.expected is None else self.expected) * self.unit_price
 
 
 @dataclass(frozen=True)
@@ -189,14 +133,28 @@ class Estimate:
     bedrock: tuple[BedrockSpend, ...]
     notes: tuple[str, ...]
     """Things the estimate could not price, in words."""
+    per_tenant: float = 0.0
+    """What one more tenant adds (expected): the custom metrics with a tenant-counted dimension."""
 
     def total(self, model: str | None = ALL_MODELS, category: str | None = None) -> float:
         """Sum of lines: of every model (default), one model, or the shared ones (None); optionally of one category."""
-        return sum(
-            line.monthly
-            for line in self.lines
-            if (model == ALL_MODELS or line.model == model) and (category is None or line.category == category)
-        )
+        return self._totals.get((model, category), 0.0)
+
+    def expected(self, model: str | None = ALL_MODELS) -> float:
+        """``total`` with the quantities expected from the traffic (the worst case where none is given)."""
+        return self._totals.get((model, EXPECTED), 0.0)
+
+    @cached_property
+    def _totals(self) -> dict[tuple[str | None, str | None], float]:
+        """Every (model or ALL_MODELS or None, category or None or EXPECTED) sum, in one pass over the
+        lines: the report asks for one per model and category, which summing each time made quadratic."""
+        totals: dict[tuple[str | None, str | None], float] = defaultdict(float)
+        for line in self.lines:
+            for model in (line.model, ALL_MODELS):
+                for category in (line.category, None):
+                    totals[model, category] += line.monthly
+                totals[model, EXPECTED] += line.expected_monthly
+        return dict(totals)
 
     @property
     def shared_share(self) -> float:
@@ -219,6 +177,7 @@ class Estimate:
                     "unit": line.unit,
                     "unitPrice": line.unit_price,
                     "monthly": line.monthly,
+                    "expectedMonthly": line.expected_monthly,
                 }
                 for line in self.lines
             ],
@@ -226,6 +185,9 @@ class Estimate:
                 "byModel": {m: self.total(m) for m in self.models},
                 "shared": self.total(None),
                 "total": self.total(),
+                "expected": self.expected(),
+                "expectedByModel": {m: self.expected(m) for m in self.models},
+                "oneMoreTenant": self.per_tenant,
                 "freeTierCredit": self.free_tier_credit,
             },
             "bedrock": [{"model": s.model, "monthly": s.monthly} for s in self.bedrock],
@@ -239,9 +201,15 @@ class Estimate:
 
 
 def model_of(name: str, models: Iterable[str]) -> str | None:
-    """The model whose name is a ``-``-delimited segment of ``name`` (the longest if several are)."""
-    matches = [m for m in models if re.search(rf"(^|-){re.escape(m)}(-|$)", name)]
-    return max(matches, key=len) if matches else None
+    """The model whose name is a ``-``-delimited segment of ``name`` (the longest if several are).
+
+    Looks up each run of whole segments of ``name`` in the set of names, so the work grows with
+    the length of ``name``, not with the number of models (pass a set to avoid building one).
+    """
+    known = models if isinstance(models, frozenset | set) else frozenset(models)
+    parts = name.split("-")
+    runs = ("-".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1))
+    return max((run for run in runs if run in known), key=len, default=None)
 
 
 def window_days(start: str) -> float:
@@ -285,9 +253,11 @@ def _is_model_dimension(name: str, field_ref: str) -> bool:
 
 def _metric_filters(
     filters: Sequence[tuple[dict[str, Any], str | None]], models: Sequence[str], a: Assumptions, prices: PriceTable
-) -> list[Line]:
+) -> tuple[list[Line], float]:
+    """The custom metrics' lines, and what one more tenant adds to them (expected)."""
     seen: set[tuple[Any, ...]] = set()
-    lines = []
+    lines: list[Line] = []
+    per_tenant = 0.0
     for r, model in filters:
         transformations = r["inputs"].get("metricTransformation") or []
         for t in transformations if isinstance(transformations, list) else [transformations]:
@@ -300,13 +270,56 @@ def _metric_filters(
             # A stack-wide filter with a model dimension publishes each model's own series: bill them to it.
             owners: list[str | None] = list(models) if by_model and model is None and models else [model]
             counts = {
-                dim: 1 if _is_model_dimension(dim, ref) else a.dimension_values.get(dim, a.tenants)
-                for dim, ref in sorted(dimensions.items())
+                dim: 1 if _is_model_dimension(dim, ref) else a.values_of(dim) for dim, ref in sorted(dimensions.items())
             }
             combos = math.prod(counts.values())
             by = " × ".join(f"{dim} {n}" for dim, n in counts.items())
             item = f"{t.get('namespace')}/{t.get('name')}" + (f" ({by})" if by else "")
-            lines += [Line(CUSTOM_METRICS, item, owner, combos, "metric", prices.custom_metric) for owner in owners]
+            # Dimensions counted by --tenants: one more tenant is one more value of each.
+            by_tenant = [
+                dim
+                for dim, ref in dimensions.items()
+                if not _is_model_dimension(dim, ref) and dim != APPLICATION_DIMENSION and dim not in a.dimension_values
+            ]
+            for owner in owners:
+                share = _active_share(a.requests_per_hour([owner] if owner else models), combos)
+                expected = combos * share if share is not None else None
+                lines.append(Line(CUSTOM_METRICS, item, owner, combos, "metric", prices.custom_metric, expected))
+                per_tenant += len(by_tenant) * combos / a.tenants * prices.custom_metric * (share or 1.0)
+    return lines, per_tenant
+
+
+def _active_share(requests_per_hour: float | None, combos: int) -> float | None:
+    """Share of the hours in which a series with ``combos`` siblings gets at least one call, the
+    calls arriving at random (Poisson); None: no traffic given, so every hour (the worst case)."""
+    if requests_per_hour is None:
+        return None
+    return 1 - math.exp(-requests_per_hour / combos)
+
+
+def _contributor_rules(
+    rules: Sequence[dict[str, Any]], models: Sequence[str], a: Assumptions, prices: PriceTable
+) -> list[Line]:
+    """Each rule's monthly fee and the log events it matches (every call, or the group's volume)."""
+    lines = []
+    requests = a.requests_per_hour(models)
+    for r in rules:
+        name = str(r["inputs"].get("ruleName") or r["name"])
+        groups = json.loads(r["inputs"]["ruleDefinition"]).get("LogGroupNames", [])
+        events = requests * prices.hours_per_month if requests is not None else None
+        if events is None:
+            events = sum(a.log_gb(g) * a.events_per_gb for g in groups)
+        lines += [
+            Line(CONTRIBUTOR_INSIGHTS, name, None, 1, "rule", prices.contributor_insights_rule),
+            Line(
+                CONTRIBUTOR_INSIGHTS,
+                f"{name}: matched log events",
+                None,
+                events / 1e6,
+                "million events",
+                prices.contributor_insights_events_per_million,
+            ),
+        ]
     return lines
 
 
@@ -331,13 +344,15 @@ def estimate(
     """Price every billable resource in ``resources`` (the entries of ``resources.json``)."""
     a = assumptions
     names = [m.name for m in models]
+    known = frozenset(names)
     lines: list[Line] = []
     filters: list[tuple[dict[str, Any], str | None]] = []
     retention: dict[str, float] = {}
     notes: list[str] = []
     dashboards: list[dict[str, Any]] = []
+    rules: list[dict[str, Any]] = []
     for r in resources:
-        model, inputs = model_of(r["name"], names), r["inputs"]
+        model, inputs = model_of(r["name"], known), r["inputs"]
         if r["type"] == METRIC_ALARM:
             lines.append(_metric_alarm(r, model, prices))
         elif r["type"] == COMPOSITE_ALARM:
@@ -349,6 +364,8 @@ def estimate(
             lines.append(Line(DASHBOARDS, name, None, 1, "dashboard", prices.dashboard))
         elif r["type"] == METRIC_FILTER:
             filters.append((r, model))
+        elif r["type"] == CONTRIBUTOR_RULE:
+            rules.append(r)
         elif r["type"] == LOG_GROUP:
             group = str(inputs.get("name") or r["name"])
             gb = a.log_gb(group)
@@ -366,7 +383,8 @@ def estimate(
             lines.append(Line(LOG_DATA_PROTECTION, group, model, gb, "GB scanned", prices.log_data_protection))
         elif r["type"] == KMS_KEY:
             lines.append(Line(KMS_KEYS, r["name"], model, 1, "key", prices.kms_key))
-    lines += _metric_filters(filters, names, a, prices)
+    metric_lines, per_tenant = _metric_filters(filters, names, a, prices)
+    lines += metric_lines + _contributor_rules(rules, names, a, prices)
     loads = a.dashboard_loads_per_day * prices.days_per_month
     for r in dashboards:
         body = json.loads(r["inputs"]["dashboardBody"])
@@ -386,8 +404,9 @@ def estimate(
         models=tuple(names),
         lines=tuple(lines),
         free_tier=tuple(free_tier),
-        bedrock=tuple(_bedrock(models, a, prices)),
+        bedrock=tuple(bedrock_spend(models, a, prices)),
         notes=tuple(notes),
+        per_tenant=per_tenant,
     )
 
 
@@ -417,38 +436,3 @@ def _free_tier(lines: list[Line], dashboards: list[dict[str, Any]], prices: Pric
         for (what, unit, allowance, used), price in zip(credits, unit_prices, strict=True)
         if min(allowance, used) > 0
     ]
-
-
-def _bedrock(models: Sequence[ModelSettings], a: Assumptions, prices: PriceTable) -> list[BedrockSpend]:
-    spend = []
-    for m in models:
-        traffic = a.traffic_of(m.name)
-        if traffic is None:
-            continue
-        monthly = None
-        if m.input_token_price is not None and m.output_token_price is not None:
-            per_request = sum(
-                share
-                * (
-                    traffic.input_tokens * _tier_price(m, tier, "input")
-                    + traffic.output_tokens * _tier_price(m, tier, "output")
-                )
-                for tier, share in _tier_shares(m, traffic).items()
-            )
-            monthly = traffic.requests_per_day * prices.days_per_month * per_request / 1000
-        spend.append(BedrockSpend(m.name, traffic, monthly))
-    return spend
-
-
-def _tier_shares(model: ModelSettings, traffic: Traffic) -> dict[str, float]:
-    """Shares of the requests by serving tier: the traffic's, for tiers the model declares; Standard the rest."""
-    shares = {t: v for t, v in traffic.tiers.items() if t in model.tiers and t != "default"}
-    return {**shares, "default": max(0.0, 1 - sum(shares.values()))}
-
-
-def _tier_price(model: ModelSettings, tier: str, kind: str) -> float:
-    """USD per 1,000 tokens of ``kind`` served by ``tier`` (the Standard price without serviceTiers)."""
-    standard = model.prices[kind]
-    if model.service_tiers is None or tier == "default":
-        return standard or 0.0
-    return model.service_tiers.price(tier, kind, standard) or 0.0

@@ -6,9 +6,10 @@ id of an unlabeled expression such as a SEARCH), and its horizontal annotations 
 dashed lines. Problems a reviewer should see (no title, no visible series, no alarms) are written
 in red inside the widget.
 
-Drawing uses matplotlib's Agg canvas directly (no pyplot, no global backend state). What was
-drawn is recorded: each widget's rectangle is read back from the rendered image's pixel
-geometry and converted to grid units, together with the texts drawn for it. ``render`` returns
+Drawing uses Pillow directly: a layout picture needs rectangles, lines and texts, not a plotting
+library (matplotlib's artists made pictures several times slower than the program run itself;
+benchmarks/scale.py). What was drawn is recorded: each widget's rectangle in the image's pixels,
+converted back to grid units, together with the texts drawn for it. ``render`` returns
 that record and stores it in the PNG itself (a text chunk), so tests and the README check can
 compare a picture with a dashboard body without looking at pixels.
 """
@@ -20,28 +21,22 @@ import json
 import math
 import re
 import textwrap
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
-from llm_monitor.dashboard import GRID_COLUMNS
+from llm_monitor.preview.canvas import (
+    COLUMN_INCHES,
+    Canvas,
+)
 from llm_monitor.preview.cost import log_sources
 
 LAYOUT_KEY = "llm-monitor:layout"
-COLUMN_INCHES = 0.8
-ROW_INCHES = 0.45
-MARGIN_INCHES = 0.35
-HEADER_INCHES = 0.7
-DPI = 100
-MAX_PIXELS = 30000
-"""Tall dashboards get a lower resolution rather than an image viewers refuse to open."""
-
 TITLE_PT = 9.0
 SMALL_PT = 7.5
 BADGE_PT = 6.5
@@ -158,6 +153,15 @@ def series_of(props: dict[str, Any]) -> list[Series]:
     return result
 
 
+def contributors_of(props: dict[str, Any]) -> list[Series]:
+    """A Contributor Insights widget's one legend entry: which rule's top contributors it shows."""
+    rule = props.get("insightRule")
+    if not isinstance(rule, dict):
+        return []
+    top = f"top {rule.get('maxContributorCount', '?')} by {str(rule.get('orderBy', '?')).lower()}"
+    return [Series(f"{rule.get('ruleName', '?')} ({top})", PALETTE[0])]
+
+
 def thresholds_of(props: dict[str, Any]) -> list[Threshold]:
     """Horizontal annotations; a band (a pair of annotations) gives two lines."""
     result = []
@@ -183,7 +187,7 @@ def content_of(widget: dict[str, Any]) -> Content:
     kind = kind_of(widget)
     content = Content(kind, str(props.get("title", "")))
     if widget["type"] == "metric":
-        content.series = series_of(props)
+        content.series = series_of(props) or contributors_of(props)
         content.thresholds = thresholds_of(props)
         if not content.series:
             content.problems.append("no visible series")
@@ -220,55 +224,12 @@ def _fit(text: str, inches: float, points: float) -> str:
     return text if len(text) <= room else text[: room - 1] + "…"
 
 
-class _Canvas:
-    """Grid-unit drawing helpers over one matplotlib Axes (y grows downwards, like the grid)."""
-
-    def __init__(self, rows: int, title: str) -> None:
-        width = GRID_COLUMNS * COLUMN_INCHES + 2 * MARGIN_INCHES
-        height = rows * ROW_INCHES + HEADER_INCHES + MARGIN_INCHES
-        self.dpi = min(DPI, MAX_PIXELS / max(width, height))
-        self.figure = Figure(figsize=(width, height), dpi=self.dpi)
-        self.canvas = FigureCanvasAgg(self.figure)
-        self.ax = self.figure.add_axes(
-            (
-                MARGIN_INCHES / width,
-                MARGIN_INCHES / height,
-                GRID_COLUMNS * COLUMN_INCHES / width,
-                rows * ROW_INCHES / height,
-            )
-        )
-        self.ax.set_xlim(0, GRID_COLUMNS)
-        self.ax.set_ylim(rows, 0)
-        self.ax.set_axis_off()
-        self.frame: Rectangle | None = None
-        """The widget being drawn."""
-        self.figure.text(MARGIN_INCHES / width, 1 - 0.3 / height, title, fontsize=12, fontweight="bold", va="center")
-        for column in range(GRID_COLUMNS + 1):
-            self.ax.axvline(column, color="#e0e0e0" if column % 6 else "#bdbdbd", linewidth=0.6, zorder=0)
-            if column % 6 == 0:
-                self.ax.text(column, -0.15, str(column), fontsize=SMALL_PT, color="#757575", ha="center", va="bottom")
-        for row in range(0, rows + 1, 6):
-            self.ax.text(-0.1, row, str(row), fontsize=SMALL_PT, color="#757575", ha="right", va="center")
-
-    def rows_for(self, inches: float) -> float:
-        return inches / ROW_INCHES
-
-    def columns_for(self, inches: float) -> float:
-        return inches / COLUMN_INCHES
-
-    def text(self, x: float, y: float, text: str, **style: Any) -> None:
-        # parse_math off: "$0.003" in a title or markdown is a price, not TeX.
-        drawn = self.ax.text(x, y, text, va="top", ha=style.pop("ha", "left"), parse_math=False, **style)
-        if self.frame is not None:  # nothing spills into the next widget
-            drawn.set_clip_path(self.frame)
-
-
 def _legend_columns(width: float) -> int:
     return max(1, int(width // LEGEND_COLUMN_WIDTH))
 
 
 def _draw_legend(
-    c: _Canvas, content: Content, x: float, top: float, widget_width: float, width: float, lines: int
+    c: Canvas, content: Content, x: float, top: float, widget_width: float, width: float, lines: int
 ) -> list[str]:
     """Series left to right in columns of LEGEND_COLUMN_WIDTH grid columns, at most ``lines`` deep.
 
@@ -285,65 +246,69 @@ def _draw_legend(
     step = c.rows_for(LINE_INCHES)
     for i, series in enumerate(shown):
         cx, cy = x + (i % columns) * column_width, top + (i // columns) * step
-        c.ax.add_patch(Rectangle((cx, cy + 0.08), 0.25, 0.18, facecolor=series.colour, edgecolor="none"))
+        c.rectangle(cx, cy + 0.08, 0.25, 0.18, fill=series.colour)
         label = _fit(series.label, (column_width - 0.35) * COLUMN_INCHES, SMALL_PT)
-        c.text(cx + 0.35, cy, label, fontsize=SMALL_PT)
+        c.text(cx + 0.35, cy, label, SMALL_PT, fill="black")
         drawn.append(series.label)
     if overflow:
         more = f"+{len(content.series) - len(shown)} more"
         i = len(shown)
-        c.text(x + (i % columns) * column_width + 0.35, top + (i // columns) * step, more, fontsize=SMALL_PT)
+        c.text(x + (i % columns) * column_width + 0.35, top + (i // columns) * step, more, SMALL_PT, fill="black")
         drawn.append(more)
     return drawn
 
 
-def _draw_plot(c: _Canvas, content: Content, x: float, top: float, width: float, height: float) -> None:
+def _draw_plot(c: Canvas, content: Content, x: float, top: float, width: float, height: float) -> None:
     """An empty plot frame with the thresholds at their relative heights (no data: nothing is deployed)."""
-    c.ax.add_patch(Rectangle((x, top), width, height, facecolor="white", edgecolor="#b0bec5", linewidth=0.6))
+    c.rectangle(x, top, width, height, fill="white", outline="#b0bec5")
     values = [abs(t.value) for t in content.thresholds]
     scale = max(values) * 1.25 if values and max(values) > 0 else 1.0
     for t in content.thresholds:
         y = top + height - height * t.value / scale
         y = min(max(y, top + 0.05), top + height - 0.05)
         colour = t.colour or ANNOTATION_COLOUR
-        c.ax.plot([x, x + width], [y, y], color=colour, linestyle="--", linewidth=1.1)
+        left, right, level = c.px(x), c.px(x + width), c.py(y)
+        dash = 0.06 * c.dpi
+        starts = range(round(left), round(right), round(2 * dash) or 1)
+        for start in starts:  # dashed: Pillow draws solid lines only
+            c.draw.line(
+                [(start, level), (min(start + dash, right), level)], fill=colour, width=max(1, round(c.dpi / 70))
+            )
         label = _fit(str(t), width * COLUMN_INCHES - 0.1, SMALL_PT)
-        c.ax.text(
-            x + width - 0.1, y - 0.05, label, fontsize=SMALL_PT, color=colour, ha="right", va="bottom", parse_math=False
-        )
+        c.text(x + width - 0.1, y - 0.05, label, SMALL_PT, fill=colour, anchor="rd")
 
 
-def _draw_lines(c: _Canvas, lines: list[str], x: float, top: float, width: float, rows: float, **style: Any) -> None:
+def _draw_lines(c: Canvas, lines: list[str], x: float, top: float, width: float, rows: float, style: str = "") -> None:
     room = max(1, int(rows / c.rows_for(LINE_INCHES)))
-    glyph = 0.6 if style.get("family") == "monospace" else 0.55  # average glyph width in em
+    glyph = 0.6 if style == "Mono" else 0.55  # average glyph width in em
     chars = max(8, int(width * COLUMN_INCHES * 72 / (SMALL_PT * glyph)))
     wrapped = [part for line in lines for part in textwrap.wrap(line, chars) or [""]]
     if len(wrapped) > room:
         wrapped = [*wrapped[: room - 1], "…"]
     for i, line in enumerate(wrapped):
-        c.text(x, top + i * c.rows_for(LINE_INCHES), line, fontsize=SMALL_PT, **style)
+        c.text(x, top + i * c.rows_for(LINE_INCHES), line, SMALL_PT, style, fill="black")
 
 
-def _draw_widget(c: _Canvas, widget: dict[str, Any]) -> tuple[Rectangle, Content, list[str]]:
+def _draw_widget(c: Canvas, widget: dict[str, Any]) -> tuple[tuple[float, float, float, float], Content, list[str]]:
     x, y, w, h = (float(widget[k]) for k in ("x", "y", "width", "height"))
     content = content_of(widget)
     fill, ink = STYLE.get(content.kind, OTHER_STYLE)
-    frame = Rectangle((x, y), w, h, facecolor=fill, edgecolor=ink, linewidth=1.0, zorder=1)
-    c.ax.add_patch(frame)
-    c.frame = frame
+    c.clip = None
+    c.rectangle(x, y, w, h, fill=fill, outline=ink)
+    c.clip = frame = c.box(x, y, w, h)
     pad_x, pad_y = c.columns_for(0.06), c.rows_for(0.05)
     inner_x, inner_w = x + pad_x, w - 2 * pad_x
     # Header: kind badge on the right, title on the left.
     badge = content.kind.upper()
     badge_w = c.columns_for(len(badge) * BADGE_PT * 0.62 / 72 + 0.08)
-    c.text(x + w - pad_x, y + pad_y, badge, fontsize=BADGE_PT, color=ink, fontweight="bold", ha="right")
+    c.text(x + w - pad_x, y + pad_y, badge, BADGE_PT, "-Bold", fill=ink, anchor="ra")
     title_room = (inner_w - badge_w) * COLUMN_INCHES
     title = content.title or "(no title)"
-    c.text(inner_x, y + pad_y, _fit(title, title_room, TITLE_PT), fontsize=TITLE_PT, fontweight="bold")
+    c.text(inner_x, y + pad_y, _fit(title, title_room, TITLE_PT), TITLE_PT, "-Bold", fill="black")
     top = y + pad_y + c.rows_for(TITLE_PT * 1.5 / 72)
     if content.problems:
         problems = "⚠ " + "; ".join(content.problems)
-        c.text(inner_x, top, _fit(problems, inner_w * COLUMN_INCHES, SMALL_PT), fontsize=SMALL_PT, color=PROBLEM_COLOUR)
+        c.text(inner_x, top, _fit(problems, inner_w * COLUMN_INCHES, SMALL_PT), SMALL_PT, fill=PROBLEM_COLOUR)
         top += c.rows_for(LINE_INCHES)
     bottom = y + h - pad_y
     legend: list[str] = []
@@ -359,8 +324,7 @@ def _draw_widget(c: _Canvas, widget: dict[str, Any]) -> tuple[Rectangle, Content
         _draw_plot(c, content, inner_x, top, inner_w, plot)
         legend = _draw_legend(c, content, inner_x, top + plot + 0.1, w, inner_w, lines) if content.series else []
     else:
-        style = {"family": "monospace"} if content.kind.startswith("log") else {}
-        _draw_lines(c, content.text, inner_x, top, inner_w, room, **style)
+        _draw_lines(c, content.text, inner_x, top, inner_w, room, "Mono" if content.kind.startswith("log") else "")
     return frame, content, legend
 
 
@@ -369,35 +333,41 @@ def render(name: str, body: dict[str, Any]) -> Picture:
     widgets = body.get("widgets", [])
     rows = max((int(w["y"]) + int(w["height"]) for w in widgets), default=1)
     start = f", default range {body['start']}" if "start" in body else ""
-    c = _Canvas(rows, f"{name}: {len(widgets)} widgets on {rows} grid rows{start}")
+    c = Canvas(rows, f"{name}: {len(widgets)} widgets on {rows} grid rows{start}")
     drawn = [_draw_widget(c, w) for w in widgets]
-    c.canvas.draw()
-    renderer = c.canvas.get_renderer()
-    grid = c.ax.get_window_extent(renderer)
-    column_px, row_px = float(grid.width) / GRID_COLUMNS, float(grid.height) / rows
-    record = []
-    for frame, content, legend in drawn:
-        box = frame.get_window_extent(renderer)
-        record.append(
-            DrawnWidget(
-                kind=content.kind,
-                x=round(float(box.x0 - grid.x0) / column_px, 2),
-                y=round(float(grid.y1 - box.y1) / row_px, 2),
-                width=round(float(box.width) / column_px, 2),
-                height=round(float(box.height) / row_px, 2),
-                title=content.title,
-                legend=tuple(legend),
-                thresholds=tuple(str(t) for t in content.thresholds),
-                problems=tuple(content.problems),
-            )
+    # Each widget's rectangle as drawn, in pixels, converted back to grid units.
+    record = [
+        DrawnWidget(
+            kind=content.kind,
+            x=round((left - c.left) / c.column_px, 2),
+            y=round((top - c.top) / c.row_px, 2),
+            width=round((right - left) / c.column_px, 2),
+            height=round((bottom - top) / c.row_px, 2),
+            title=content.title,
+            legend=tuple(legend),
+            thresholds=tuple(str(t) for t in content.thresholds),
+            problems=tuple(content.problems),
         )
-    # Save the pixels drawn above (savefig would draw everything a second time), with the record.
+        for (left, top, right, bottom), content, legend in drawn
+    ]
     info = PngInfo()
     info.add_text(LAYOUT_KEY, json.dumps([w.as_json() for w in record], sort_keys=True), zip=True)
-    image = Image.frombuffer("RGBA", c.canvas.get_width_height(), c.canvas.buffer_rgba()).convert("RGB")
     buffer = io.BytesIO()
-    image.save(buffer, format="png", pnginfo=info)
-    return Picture(buffer.getvalue(), record, image.size)
+    # Flat colours compress well at the fastest level; higher levels cost seconds on tall pages.
+    c.image.save(buffer, format="png", pnginfo=info, compress_level=1)
+    return Picture(buffer.getvalue(), record, c.image.size)
+
+
+def render_all(bodies: Sequence[tuple[str, str]]) -> list[Picture]:
+    """``render`` for each (name, dashboard body as JSON), in order, pages in two threads: Pillow
+    lets go of the interpreter while it fills shapes and compresses the PNG (a third of a page's
+    time), so one page is written while the next is drawn. Processes would draw in parallel
+    fully, but starting them (a fresh interpreter, or a fork of a heap the size of the stack and
+    the SDK's threads) cost more than they saved on the two-processor machine measured."""
+    if len(bodies) < 2:
+        return [render(name, json.loads(body)) for name, body in bodies]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(lambda page: render(page[0], json.loads(page[1])), bodies))
 
 
 def read_layout(path: Path) -> list[dict[str, Any]]:

@@ -58,6 +58,10 @@ class PriceTable(Section):
     """Per GB ingested into a log group with a data-protection policy."""
     kms_key: float = Field(ge=0)
     """Per customer-managed key."""
+    contributor_insights_rule: float = Field(default=0.50, ge=0)
+    """Per Contributor Insights rule and month (us-east-1's list price when a table omits it)."""
+    contributor_insights_events_per_million: float = Field(default=0.02, ge=0)
+    """Per million log events a rule matches (us-east-1's list price when a table omits it)."""
     free_tier: FreeTier
 
     @property

@@ -73,12 +73,14 @@ def _alarms(report: Report) -> list[str]:
     if not alarms:
         return ["## Alarms per model", "", "The stack creates no alarms."]
     kinds = [c for c in ALARM_CATEGORIES if any(line.category == c for line in alarms)]
-    rows = []
-    for model in [*e.models, None]:
-        mine = [line for line in alarms if line.model == model]
-        if mine or model is not None:
-            counts = [str(sum(1 for line in mine if line.category == c)) for c in kinds]
-            rows.append([model or "shared (stack)", *counts, str(len(mine))])
+    # Counted in one pass: filtering the alarms once per model made this quadratic.
+    counted = Counter((line.model, line.category) for line in alarms)
+    mine = Counter(line.model for line in alarms)
+    rows = [
+        [model or "shared (stack)", *(str(counted[model, c]) for c in kinds), str(mine[model])]
+        for model in [*e.models, None]
+        if mine[model] or model is not None
+    ]
     return ["## Alarms per model", "", *_table(["Model", *kinds, "All"], rows)]
 
 
@@ -90,7 +92,9 @@ def _cost(report: Report) -> list[str]:
         [category, *(money(e.total(m, category)) for m in columns), f"**{money(e.total(category=category))}**"]
         for category in e.categories
     ]
-    rows.append(["**Total**", *(f"**{money(e.total(m))}**" for m in columns), f"**{money(e.total())}**"])
+    rows.append(["**Total** (worst case)", *(f"**{money(e.total(m))}**" for m in columns), f"**{money(e.total())}**"])
+    if report.assumptions.traffic:
+        rows.append(["Expected with the traffic given", *(money(e.expected(m)) for m in columns), money(e.expected())])
     if e.models:
         rows.append(
             [
@@ -184,8 +188,8 @@ def markdown(report: Report) -> str:
     head = [
         f"# Preview of stack `{report.stack}` ({report.region})",
         "",
-        f"{plural(len(report.resources), 'resource')}, {plural(dashboards, 'dashboard')}; the monitoring costs about "
-        f"**{money(report.estimate.total())} a month** before the free tier.",
+        f"{plural(len(report.resources), 'resource')}, {plural(dashboards, 'dashboard')}. Monitoring cost: "
+        f"{headline(report)}.",
         "",
     ]
     notes = ["## Notes", "", *(f"- {n}" for n in report.notes)] if report.notes else []
@@ -193,13 +197,32 @@ def markdown(report: Report) -> str:
     return "\n".join(head + [line for s in sections if s for line in [*s, ""]]).rstrip() + "\n"
 
 
+def headline(report: Report) -> str:
+    """The expected monthly figure with its assumptions, the worst case, and what one more model
+    and one more tenant add, in one line."""
+    e, a, p = report.estimate, report.assumptions, report.prices
+    traffic = "traffic as --traffic gives" if a.traffic else "no --traffic, so every series counted every hour"
+    return (
+        f"about {money(e.expected())}/month expected ({a.applications} applications, {a.tenants} tenants, "
+        f"{a.log_gb_per_month:g} GB of logs per group, {traffic}; {p.region} prices of {p.taken}, before the "
+        f"free tier), worst case {money(e.total())}; one more model adds {_per_model(e)}, one more "
+        f"tenant {money(e.per_tenant)}"
+    )
+
+
+def _per_model(e: Estimate) -> str:
+    """What one more model like this stack's adds: one figure, or the range of the models' own."""
+    own = sorted(e.expected(m) for m in e.models)
+    if not own or money(own[0]) == money(own[-1]):
+        return money(own[0] if own else 0.0)
+    return f"{money(own[0])} to {money(own[-1])}"
+
+
 def terminal(report: Report, out: str) -> str:
     """A few lines; the details are in summary.md."""
-    e = report.estimate
     lines = [
         f"Stack {report.stack} ({report.region}): {plural(len(report.resources), 'resource')} would be created.",
-        f"Monitoring cost: about {money(e.total())}/month before the free tier "
-        f"({report.prices.region} prices of {report.prices.taken}; assumptions in summary.md).",
+        f"Monitoring cost: {headline(report)} (assumptions in summary.md).",
     ]
     problems = sum(len(p.problems) for p in report.pictures)
     if report.pictures:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import itertools
 import runpy
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,6 +140,22 @@ def program_file(project_dir: Path) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def _no_collections() -> Iterator[None]:
+    """No cyclic garbage collection during the run. A run makes millions of long-lived objects
+    (resources, outputs, futures) and little cyclic garbage: each sweep walked them all for next
+    to nothing. Measured at 1,000 and 2,000 models (benchmarks/scale.py): a quarter of the run's
+    processor time saved, peak memory 3-5 % higher. Reference counting still frees everything
+    that is not in a cycle; the collector resumes after the run."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def run(
     project_dir: Path, config: StackConfig, stack_outputs: Mapping[str, Mapping[str, Any]] | None = None
 ) -> RunResult:
@@ -181,7 +198,8 @@ def run(
         return resolve()
 
     try:
-        program()
+        with _no_collections():
+            program()
     except pulumi.RunError as exc:
         # What `pulumi up` prints without a traceback; what was registered until then is kept
         # so that tests can prove an invalid config registers nothing.
