@@ -198,11 +198,17 @@ def superlinear(small: dict[str, int], large: dict[str, int], factor: float, at_
     """Functions called more than ``factor`` times as often in the ``large`` run as in the ``small``
     one (and at least ``at_least`` times): with twice the models, linear work is called at most
     twice as often (a fixed part makes it less), work per pair of models four times. Thread locks
-    are left out: how often a thread waits depends on timing, not on the work."""
+    are left out: how often a thread waits depends on timing, not on the work; so are built-ins
+    (``~:0(...)``), which cProfile sometimes names after the object they were called on, so the same
+    call can be counted under a name that differs from run to run (seen: ``~:0(<function
+    ....__getitem__>)`` in one of two identical runs). The Python functions that call them are counted."""
     return {
         name: calls / small.get(name, 1)
         for name, calls in large.items()
-        if calls >= at_least and calls > factor * small.get(name, 0) and "_thread." not in name
+        if calls >= at_least
+        and calls > factor * small.get(name, 0)
+        and "_thread." not in name
+        and not name.startswith("~:")
     }
 
 
