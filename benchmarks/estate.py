@@ -32,9 +32,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from benchmarks.scale import generated_models
+from benchmarks.scale import dashboard_bodies, generated_models, markdown_table, request_problems
 from llm_monitor.estate.central import MAX_ANOMALY_MODELS
-from llm_monitor.resource_types import COMPOSITE_ALARM, DASHBOARD, METRIC_ALARM
+from llm_monitor.resource_types import COMPOSITE_ALARM, METRIC_ALARM
 
 ROOT = Path(__file__).resolve().parents[1]
 REGIONS = ("us-east-1", "us-west-2", "eu-west-1")
@@ -134,23 +134,16 @@ def run_region(region: str, accounts: int, models: int) -> dict[str, Any]:
 
 def analyse(report: dict[str, Any], accounts: int, models: int) -> dict[str, Any]:
     from llm_monitor.preview import cost, prices
-    from tests import aws_constraints
-    from tests.test_dashboard_schema import layout_errors, schema_errors
 
     resources = report["resources"]
     types = Counter(r["type"] for r in resources)
-    bodies = {
-        r["inputs"]["dashboardName"]: json.loads(r["inputs"]["dashboardBody"])
-        for r in resources
-        if r["type"] == DASHBOARD
-    }
+    bodies = dashboard_bodies(resources)
     widgets = [len(b["widgets"]) for b in bodies.values()]
     per_widget = [len(w["properties"].get("metrics", [])) for b in bodies.values() for w in b["widgets"]]
     per_dashboard = [sum(len(w["properties"].get("metrics", [])) for w in b["widgets"]) for b in bodies.values()]
     alarms = [r for r in resources if r["type"] == METRIC_ALARM]
     anomaly = sum(1 for a in alarms if a["inputs"].get("thresholdMetricId"))
-    problems = [p for r in resources if r["type"].startswith("aws:") for p in aws_constraints.violations(r)]
-    problems += [f"{name}{p}" for name, body in bodies.items() for p in schema_errors(body) + layout_errors(body)]
+    problems = request_problems(resources, bodies)
     limits = (
         (max(widgets), MAX_WIDGETS_PER_DASHBOARD, "widgets on a dashboard"),
         (max(per_dashboard), MAX_METRICS_PER_DASHBOARD, "metrics on a dashboard"),
@@ -200,9 +193,7 @@ def table(results: list[dict[str, Any]]) -> str:
         ("monitoring account's cost per month (USD)", lambda r: f"{r['monthly_cost']:,.2f}"),
         ("API / schema / limit problems", lambda r: f"{len(r['problems'])}"),
     ]
-    lines = ["| | " + " | ".join(r["region"] for r in results) + " |", "|---|" + "---|" * len(results)]
-    lines += [f"| {label} | " + " | ".join(cell(r) for r in results) + " |" for label, cell in rows]
-    return "\n".join(lines)
+    return markdown_table([r["region"] for r in results], rows, results, "---")
 
 
 def main(argv: list[str] | None = None) -> int:

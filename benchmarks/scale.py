@@ -121,24 +121,43 @@ def measure(count: int, repeat: int = 1) -> dict[str, Any]:
     return result | {"without_pictures": median[False], "with_pictures": median[True]}
 
 
-def analyse(out: Path, count: int) -> dict[str, Any]:
-    from tests import aws_constraints
-    from tests.test_dashboard_schema import catalogue_problems, layout_errors, schema_errors
-
-    resources = json.loads((out / "resources.json").read_text(encoding="utf-8"))
-    estimate = json.loads((out / "cost.json").read_text(encoding="utf-8"))
-    types = Counter(r["type"] for r in resources)
-    bodies = {
+def dashboard_bodies(resources: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Each dashboard's body, parsed, by dashboard name."""
+    return {
         r["inputs"]["dashboardName"]: json.loads(r["inputs"]["dashboardBody"])
         for r in resources
         if r["type"] == DASHBOARD
     }
+
+
+def request_problems(resources: list[dict[str, Any]], bodies: dict[str, dict[str, Any]]) -> list[str]:
+    """What AWS would refuse: every request against botocore's models, every dashboard body against
+    its schema and grid."""
+    from tests import aws_constraints
+    from tests.test_dashboard_schema import layout_errors, schema_errors
+
+    problems = [p for r in resources if r["type"].startswith("aws:") for p in aws_constraints.violations(r)]
+    return problems + [f"{name}{p}" for name, body in bodies.items() for p in schema_errors(body) + layout_errors(body)]
+
+
+def markdown_table(columns: list[str], rows: list[tuple[str, Any]], results: list[dict[str, Any]], align: str) -> str:
+    """One column per result, one row per (label, cell function); ``align`` is the column's rule (``---:``)."""
+    lines = ["| | " + " | ".join(columns) + " |", "|---|" + f"{align}|" * len(results)]
+    lines += [f"| {label} | " + " | ".join(cell(r) for r in results) + " |" for label, cell in rows]
+    return "\n".join(lines)
+
+
+def analyse(out: Path, count: int) -> dict[str, Any]:
+    from tests.test_dashboard_schema import catalogue_problems
+
+    resources = json.loads((out / "resources.json").read_text(encoding="utf-8"))
+    estimate = json.loads((out / "cost.json").read_text(encoding="utf-8"))
+    types = Counter(r["type"] for r in resources)
+    bodies = dashboard_bodies(resources)
     body_bytes = [len(r["inputs"]["dashboardBody"].encode()) for r in resources if r["type"] == DASHBOARD]
     widgets = [len(b["widgets"]) for b in bodies.values()]
     metrics = [sum(len(w["properties"].get("metrics", [])) for w in b["widgets"]) for b in bodies.values()]
-    problems = [p for r in resources if r["type"].startswith("aws:") for p in aws_constraints.violations(r)]
-    problems += [f"{name}{p}" for name, body in bodies.items() for p in schema_errors(body) + layout_errors(body)]
-    problems += catalogue_problems(resources)
+    problems = request_problems(resources, bodies) + catalogue_problems(resources)
     totals = estimate["totals"]
     return {
         "models": count,
@@ -249,10 +268,7 @@ def table(results: list[dict[str, Any]]) -> str:
         ("monitoring USD per month, shared", lambda r: f"{r['shared_cost_month']:.2f}"),
         ("API / schema / catalogue problems", lambda r: f"{len(r['problems'])}"),
     ]
-    lines = ["| | " + " | ".join(f"{r['models']:,} models" for r in results) + " |"]
-    lines.append("|---|" + "---:|" * len(results))
-    lines += [f"| {label} | " + " | ".join(cell(r) for r in results) + " |" for label, cell in rows]
-    return "\n".join(lines)
+    return markdown_table([f"{r['models']:,} models" for r in results], rows, results, "---:")
 
 
 def verdicts(results: list[dict[str, Any]]) -> list[tuple[str, bool]]:
